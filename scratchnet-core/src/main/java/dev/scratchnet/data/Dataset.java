@@ -1,0 +1,117 @@
+package dev.scratchnet.data;
+
+import java.util.List;
+
+/**
+ * Labelled images kept compactly as bytes, scaled to [0, 1] floats as they are read.
+ * A slice shares the bytes of the set it was cut from.
+ */
+public final class Dataset {
+
+    private final String name;
+    private final int rows;
+    private final int cols;
+    private final byte[] pixels;
+    private final int pixelOffset;
+    private final byte[] labels;
+    private final int labelOffset;
+    private final int size;
+    private final List<String> classNames;
+
+    private Dataset(String name, int rows, int cols, byte[] pixels, int pixelOffset, byte[] labels,
+                    int labelOffset, int size, List<String> classNames) {
+        this.name = name;
+        this.rows = rows;
+        this.cols = cols;
+        this.pixels = pixels;
+        this.pixelOffset = pixelOffset;
+        this.labels = labels;
+        this.labelOffset = labelOffset;
+        this.size = size;
+        this.classNames = classNames;
+    }
+
+    /**
+     * Builds a data set from parsed IDX image [n × rows × cols] and label [n] tensors, checking that the
+     * counts agree and every label names a class.
+     */
+    public static Dataset of(String name, Idx.Tensor images, Idx.Tensor labels, List<String> classNames) {
+        if (images.dims().length != 3) {
+            throw new DataException(name + ": images must have 3 dimensions");
+        }
+        if (images.count() != labels.count()) {
+            throw new DataException(name + ": " + images.count() + " images but " + labels.count()
+                    + " labels; the image and label files must come from the same set");
+        }
+        byte[] l = labels.data();
+        for (int i = 0; i < labels.count(); i++) {
+            int label = l[labels.dataOffset() + i] & 0xff;
+            if (label >= classNames.size()) {
+                throw new DataException(name + ": label " + label + " of example " + i + " is above "
+                        + (classNames.size() - 1) + "; is this a label file of " + classNames.size() + " classes?");
+            }
+        }
+        return new Dataset(name, images.dims()[1], images.dims()[2], images.data(), images.dataOffset(),
+                l, labels.dataOffset(), images.count(), List.copyOf(classNames));
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int size() {
+        return size;
+    }
+
+    public int imageRows() {
+        return rows;
+    }
+
+    public int imageCols() {
+        return cols;
+    }
+
+    /** Pixels per image: the network's input size. */
+    public int imageSize() {
+        return rows * cols;
+    }
+
+    public List<String> classNames() {
+        return classNames;
+    }
+
+    public int label(int i) {
+        return labels[labelOffset + check(i)] & 0xff;
+    }
+
+    /** Writes image i, scaled to [0, 1], into {@code dst} at {@code offset}. */
+    public void image(int i, float[] dst, int offset) {
+        int n = imageSize();
+        int from = pixelOffset + check(i) * n;
+        for (int p = 0; p < n; p++) {
+            dst[offset + p] = (pixels[from + p] & 0xff) * (1f / 255f);
+        }
+    }
+
+    public float[] image(int i) {
+        float[] x = new float[imageSize()];
+        image(i, x, 0);
+        return x;
+    }
+
+    /** Examples {@code [from, to)} of this set, sharing its bytes. */
+    public Dataset slice(int from, int to) {
+        if (from < 0 || to > size || from > to) {
+            throw new IllegalArgumentException("slice [" + from + ", " + to + ") of a set of " + size);
+        }
+        return new Dataset(name, rows, cols, pixels, pixelOffset + from * imageSize(), labels, labelOffset + from,
+                to - from, classNames);
+    }
+
+    private int check(int i) {
+        if (i < 0 || i >= size) {
+            throw new IndexOutOfBoundsException("example " + i + " of " + size);
+        }
+        return i;
+    }
+}

@@ -1,0 +1,202 @@
+package dev.scratchnet.data;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+
+/**
+ * Turns a picture of a digit into MNIST form, the way the MNIST digits were made (LeCun et al.): the ink's
+ * bounding box scaled to fit a 20×20 box keeping its aspect ratio, anti-aliased, then placed in a 28×28
+ * field so that its centre of mass is at the centre. Output: 784 floats, row-major, ink = 1, paper = 0.
+ *
+ * <p>Either polarity is accepted (dark ink on light paper or the reverse, decided from the border);
+ * transparent pixels count as paper. Ink is told from paper by Otsu's threshold, and values are rescaled
+ * from the paper's level, so paper texture and uneven lighting do not become ink.
+ */
+public final class DigitImage {
+
+    public static final int SIDE = 28;
+    private static final int BOX = 20;
+
+    private DigitImage() {
+    }
+
+    /** Reads a PNG or JPEG file and preprocesses it. */
+    public static float[] fromFile(Path file) {
+        try {
+            return fromBytes(Files.readAllBytes(file));
+        } catch (IOException e) {
+            throw new DataException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Decodes PNG or JPEG bytes and preprocesses them. */
+    public static float[] fromBytes(byte[] bytes) {
+        BufferedImage image;
+        try {
+            image = ImageIO.read(new ByteArrayInputStream(bytes));
+        } catch (IOException | RuntimeException e) {
+            throw new DataException("not a readable PNG or JPEG image (" + e.getMessage() + ")");
+        }
+        if (image == null) {
+            throw new DataException("not a PNG or JPEG image");
+        }
+        return preprocess(image);
+    }
+
+    /** Preprocesses a decoded image of any size. */
+    public static float[] preprocess(BufferedImage image) {
+        int w = image.getWidth();
+        int h = image.getHeight();
+        float[] ink = inkMap(image, w, h);
+        Otsu split = Otsu.of(ink);
+        if (split.inkLevel() - split.paperLevel() < 0.15f) {
+            throw new DataException("no digit found: the image is blank (no ink stands out from the paper)");
+        }
+        // Soft threshold halfway between the paper's level and Otsu's threshold: texture falls to 0.
+        float floor = (split.paperLevel() + split.threshold()) / 2f;
+        float range = Math.max(1e-3f, split.inkLevel() - floor);
+        int x0 = w, y0 = h, x1 = -1, y1 = -1;
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int i = y * w + x;
+                if (ink[i] >= split.threshold()) {
+                    x0 = Math.min(x0, x);
+                    x1 = Math.max(x1, x);
+                    y0 = Math.min(y0, y);
+                    y1 = Math.max(y1, y);
+                }
+                ink[i] = Math.min(1f, Math.max(0f, (ink[i] - floor) / range));
+            }
+        }
+        int bw = x1 - x0 + 1;
+        int bh = y1 - y0 + 1;
+        double scale = (double) BOX / Math.max(bw, bh);
+        int nw = Math.max(1, (int) Math.round(bw * scale));
+        int nh = Math.max(1, (int) Math.round(bh * scale));
+        float[] box = Resample.area(ink, w, x0, y0, bw, bh, nw, nh);
+        return centreByMass(box, nw, nh);
+    }
+
+    /** Ink per pixel in [0, 1]: darkness (or lightness, for light ink) times opacity. */
+    private static float[] inkMap(BufferedImage image, int w, int h) {
+        float[] lum = new float[w * h];
+        float[] alpha = new float[w * h];
+        int[] argb = image.getRGB(0, 0, w, h, null, 0, w);
+        for (int i = 0; i < argb.length; i++) {
+            int p = argb[i];
+            alpha[i] = ((p >>> 24) & 0xff) / 255f;
+            lum[i] = (0.299f * ((p >> 16) & 0xff) + 0.587f * ((p >> 8) & 0xff) + 0.114f * (p & 0xff)) / 255f;
+        }
+        boolean darkInk = darkInk(lum, alpha, w, h);
+        float[] ink = new float[w * h];
+        for (int i = 0; i < ink.length; i++) {
+            ink[i] = alpha[i] * (darkInk ? 1f - lum[i] : lum[i]);
+        }
+        return ink;
+    }
+
+    /** Light paper means dark ink: judged from the opaque border pixels, else from the opaque strokes. */
+    private static boolean darkInk(float[] lum, float[] alpha, int w, int h) {
+        double sum = 0;
+        int count = 0;
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                boolean border = x == 0 || y == 0 || x == w - 1 || y == h - 1;
+                int i = y * w + x;
+                if (border && alpha[i] >= 0.5f) {
+                    sum += lum[i];
+                    count++;
+                }
+            }
+        }
+        if (count > 0) {
+            return sum / count >= 0.5;
+        }
+        // A transparent border: the opaque pixels are the strokes; dark strokes mean dark ink.
+        for (int i = 0; i < lum.length; i++) {
+            if (alpha[i] >= 0.5f) {
+                sum += lum[i];
+                count++;
+            }
+        }
+        return count == 0 || sum / count < 0.5;
+    }
+
+    /** Places the box in a 28×28 field with its centre of mass at the field's centre (14, 14). */
+    private static float[] centreByMass(float[] box, int nw, int nh) {
+        double mass = 0, mx = 0, my = 0;
+        for (int y = 0; y < nh; y++) {
+            for (int x = 0; x < nw; x++) {
+                float v = box[y * nw + x];
+                mass += v;
+                mx += v * (x + 0.5);
+                my += v * (y + 0.5);
+            }
+        }
+        double cx = mass > 0 ? mx / mass : nw / 2.0;
+        double cy = mass > 0 ? my / mass : nh / 2.0;
+        int ox = clamp((int) Math.round(SIDE / 2.0 - cx), 0, SIDE - nw);
+        int oy = clamp((int) Math.round(SIDE / 2.0 - cy), 0, SIDE - nh);
+        float[] out = new float[SIDE * SIDE];
+        for (int y = 0; y < nh; y++) {
+            System.arraycopy(box, y * nw, out, (oy + y) * SIDE + ox, nw);
+        }
+        return out;
+    }
+
+    private static int clamp(int v, int lo, int hi) {
+        return Math.max(lo, Math.min(hi, v));
+    }
+
+    /** Otsu's threshold (1979): the split of the ink histogram that maximizes the between-class variance. */
+    record Otsu(float threshold, float paperLevel, float inkLevel) {
+        static Otsu of(float[] ink) {
+            int bins = 256;
+            long[] hist = new long[bins];
+            double total = 0;
+            for (float v : ink) {
+                hist[Math.min(bins - 1, (int) (v * bins))]++;
+                total += v;
+            }
+            long n = ink.length;
+            double sumBelow = 0;
+            long countBelow = 0;
+            double bestVar = -1;
+            int best = 0;
+            for (int t = 0; t < bins; t++) {
+                countBelow += hist[t];
+                sumBelow += hist[t] * ((t + 0.5) / bins);
+                long countAbove = n - countBelow;
+                if (countBelow == 0 || countAbove == 0) {
+                    continue;
+                }
+                double m0 = sumBelow / countBelow;
+                double m1 = (total - sumBelow) / countAbove;
+                double var = (double) countBelow * countAbove * (m0 - m1) * (m0 - m1);
+                if (var > bestVar) {
+                    bestVar = var;
+                    best = t;
+                }
+            }
+            float threshold = (best + 1f) / bins;
+            double below = 0, above = 0;
+            long nb = 0, na = 0;
+            for (float v : ink) {
+                if (v < threshold) {
+                    below += v;
+                    nb++;
+                } else {
+                    above += v;
+                    na++;
+                }
+            }
+            float paper = nb == 0 ? 0f : (float) (below / nb);
+            float inkLevel = na == 0 ? paper : (float) (above / na);
+            return new Otsu(threshold, paper, inkLevel);
+        }
+    }
+}

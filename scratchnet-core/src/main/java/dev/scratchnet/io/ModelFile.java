@@ -1,0 +1,175 @@
+package dev.scratchnet.io;
+
+import dev.scratchnet.nn.Activation;
+import dev.scratchnet.nn.Architecture;
+import dev.scratchnet.nn.DenseLayer;
+import dev.scratchnet.nn.Network;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Saves and loads a network with its {@link ModelInfo} as a safetensors file. Layer l's tensors are
+ * {@code layers.l.weight} [outputs, inputs] and {@code layers.l.bias} [outputs], as in PyTorch's Linear.
+ */
+public final class ModelFile {
+
+    public static final String FORMAT_VERSION = "1";
+
+    /** A loaded model. */
+    public record Model(Network network, ModelInfo info) {
+    }
+
+    private ModelFile() {
+    }
+
+    /** Writes atomically (temporary file, then rename). */
+    public static void save(Path file, Network network, ModelInfo info) throws IOException {
+        List<SafeTensors.Tensor> tensors = new ArrayList<>();
+        List<DenseLayer> layers = network.layers();
+        for (int l = 0; l < layers.size(); l++) {
+            DenseLayer layer = layers.get(l);
+            tensors.add(new SafeTensors.Tensor("layers." + l + ".weight", new int[] {layer.outputs(), layer.inputs()},
+                    layer.weights()));
+            tensors.add(new SafeTensors.Tensor("layers." + l + ".bias", new int[] {layer.outputs()}, layer.biases()));
+        }
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("format", "scratchnet");
+        meta.put("format_version", FORMAT_VERSION);
+        meta.put("architecture", Json.write(architectureJson(network.architecture())));
+        meta.put("training", Json.write(info.training()));
+        meta.put("dataset", info.dataset());
+        meta.put("dataset_sha256", info.datasetSha256());
+        meta.put("input_scaling", info.inputScaling());
+        meta.put("class_names", Json.write(info.classNames()));
+        meta.put("test_accuracy", Double.isNaN(info.testAccuracy()) ? "" : String.valueOf(info.testAccuracy()));
+        SafeTensors.write(file, meta, tensors);
+    }
+
+    /** Loads and checks a model file; a {@link ModelFormatException} names what is wrong. */
+    public static Model load(Path file) {
+        SafeTensors.Contents contents = SafeTensors.read(file);
+        String source = file.toString();
+        Map<String, String> meta = contents.metadata();
+        String version = meta.get("format_version");
+        if (!"scratchnet".equals(meta.get("format")) || version == null) {
+            throw SafeTensors.corrupt(source, "it is a safetensors file but not a ScratchNet model (no format metadata)");
+        }
+        if (!version.equals(FORMAT_VERSION)) {
+            throw new ModelFormatException(source + " has model format version " + version
+                    + "; this ScratchNet reads version " + FORMAT_VERSION + " (upgrade ScratchNet)");
+        }
+        Architecture arch = parseArchitecture(required(meta, "architecture", source), source);
+        List<DenseLayer> layers = new ArrayList<>();
+        for (int l = 0; l < arch.activations().size(); l++) {
+            int in = arch.sizes().get(l);
+            int out = arch.sizes().get(l + 1);
+            float[] w = tensor(contents, "layers." + l + ".weight", new int[] {out, in}, source);
+            float[] b = tensor(contents, "layers." + l + ".bias", new int[] {out}, source);
+            layers.add(new DenseLayer(in, out, arch.activations().get(l), w, b));
+        }
+        if (contents.tensors().size() != 2 * layers.size()) {
+            throw SafeTensors.corrupt(source, "it holds " + contents.tensors().size() + " tensors but its architecture "
+                    + arch.sizesText() + " needs " + 2 * layers.size());
+        }
+        ModelInfo info = new ModelInfo(asMap(parse(meta.getOrDefault("training", "{}"), source)),
+                meta.getOrDefault("dataset", ""), meta.getOrDefault("dataset_sha256", ""),
+                meta.getOrDefault("input_scaling", ModelInfo.PIXEL_SCALING),
+                stringList(parse(meta.getOrDefault("class_names", "[]"), source)),
+                parseAccuracy(meta.getOrDefault("test_accuracy", "")));
+        return new Model(new Network(layers), info);
+    }
+
+    static Map<String, Object> architectureJson(Architecture arch) {
+        List<Object> layers = new ArrayList<>();
+        for (int l = 0; l < arch.activations().size(); l++) {
+            Map<String, Object> layer = new LinkedHashMap<>();
+            layer.put("type", "dense");
+            layer.put("inputs", arch.sizes().get(l));
+            layer.put("outputs", arch.sizes().get(l + 1));
+            layer.put("activation", arch.activations().get(l).id());
+            layers.add(layer);
+        }
+        return Map.of("layers", layers);
+    }
+
+    static Architecture parseArchitecture(String json, String source) {
+        try {
+            List<Integer> sizes = new ArrayList<>();
+            List<Activation> activations = new ArrayList<>();
+            for (Object o : (List<?>) asMap(parse(json, source)).get("layers")) {
+                Map<String, Object> layer = asMap(o);
+                if (!"dense".equals(layer.get("type"))) {
+                    throw new IllegalArgumentException("unknown layer type " + layer.get("type"));
+                }
+                int in = ((Number) layer.get("inputs")).intValue();
+                if (!sizes.isEmpty() && sizes.get(sizes.size() - 1) != in) {
+                    throw new IllegalArgumentException("layer inputs " + in + " do not chain");
+                }
+                if (sizes.isEmpty()) {
+                    sizes.add(in);
+                }
+                sizes.add(((Number) layer.get("outputs")).intValue());
+                activations.add(Activation.parse((String) layer.get("activation")));
+            }
+            return new Architecture(sizes, activations);
+        } catch (RuntimeException e) {
+            throw SafeTensors.corrupt(source, "its architecture metadata is invalid (" + e.getMessage() + ")");
+        }
+    }
+
+    private static float[] tensor(SafeTensors.Contents contents, String name, int[] shape, String source) {
+        SafeTensors.Tensor t = contents.tensors().get(name);
+        if (t == null) {
+            throw SafeTensors.corrupt(source, "tensor " + name + " is missing");
+        }
+        if (!java.util.Arrays.equals(t.shape(), shape)) {
+            throw SafeTensors.corrupt(source, "tensor " + name + " has shape " + java.util.Arrays.toString(t.shape())
+                    + " but the architecture needs " + java.util.Arrays.toString(shape));
+        }
+        return t.data();
+    }
+
+    private static String required(Map<String, String> meta, String key, String source) {
+        String v = meta.get(key);
+        if (v == null) {
+            throw SafeTensors.corrupt(source, "metadata " + key + " is missing");
+        }
+        return v;
+    }
+
+    private static Object parse(String json, String source) {
+        try {
+            return Json.parse(json);
+        } catch (IllegalArgumentException e) {
+            throw SafeTensors.corrupt(source, "a metadata value is not valid JSON (" + e.getMessage() + ")");
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> asMap(Object o) {
+        if (!(o instanceof Map)) {
+            throw new IllegalArgumentException("expected a JSON object");
+        }
+        return (Map<String, Object>) o;
+    }
+
+    private static List<String> stringList(Object o) {
+        List<String> out = new ArrayList<>();
+        if (o instanceof List<?> list) {
+            list.forEach(v -> out.add(String.valueOf(v)));
+        }
+        return out;
+    }
+
+    private static double parseAccuracy(String s) {
+        try {
+            return s.isEmpty() ? Double.NaN : Double.parseDouble(s);
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
+    }
+}

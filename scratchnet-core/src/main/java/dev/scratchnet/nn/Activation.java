@@ -1,0 +1,113 @@
+package dev.scratchnet.nn;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * Activation functions σ, applied row by row to a mini-batch of weighted inputs z [rows × cols].
+ *
+ * <p>{@code sigmoid}, {@code tanh} and {@code relu} act element by element and may sit in any layer;
+ * {@code softmax} normalizes each row into probabilities and is for the output layer only.
+ */
+public enum Activation {
+    SIGMOID, TANH, RELU, SOFTMAX;
+
+    /** The lower-case name used on the command line and in model files. */
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Parses a lower-case name, with a message that lists the valid ones. */
+    public static Activation parse(String id) {
+        for (Activation a : values()) {
+            if (a.id().equals(id)) {
+                return a;
+            }
+        }
+        throw new IllegalArgumentException("unknown activation '" + id + "'; use one of "
+                + Arrays.stream(values()).map(Activation::id).toList());
+    }
+
+    public boolean allowedInHiddenLayer() {
+        return this != SOFTMAX;
+    }
+
+    public boolean allowedInOutputLayer() {
+        return this == SIGMOID || this == SOFTMAX;
+    }
+
+    /** a = σ(z) for {@code rows} rows of width {@code cols}. */
+    public void apply(float[] z, float[] a, int rows, int cols) {
+        int count = rows * cols;
+        switch (this) {
+            case SIGMOID -> {
+                for (int i = 0; i < count; i++) {
+                    a[i] = sigmoid(z[i]);
+                }
+            }
+            case TANH -> {
+                for (int i = 0; i < count; i++) {
+                    a[i] = (float) Math.tanh(z[i]);
+                }
+            }
+            case RELU -> {
+                for (int i = 0; i < count; i++) {
+                    a[i] = Math.max(0f, z[i]);
+                }
+            }
+            case SOFTMAX -> {
+                for (int r = 0; r < rows; r++) {
+                    softmaxRow(z, a, r * cols, cols);
+                }
+            }
+            default -> throw new IllegalStateException(name());
+        }
+    }
+
+    /**
+     * delta ⊙= σ'(z), the last factor of BP2, for an element-wise activation; {@code a} is σ(z), from which
+     * the sigmoid's and tanh's derivatives are cheapest.
+     */
+    public void multiplyByDerivative(float[] z, float[] a, float[] delta, int count) {
+        switch (this) {
+            case SIGMOID -> {
+                for (int i = 0; i < count; i++) {
+                    delta[i] *= a[i] * (1f - a[i]); // σ'(z) = σ(z)(1 − σ(z))
+                }
+            }
+            case TANH -> {
+                for (int i = 0; i < count; i++) {
+                    delta[i] *= 1f - a[i] * a[i]; // tanh'(z) = 1 − tanh²(z)
+                }
+            }
+            case RELU -> {
+                for (int i = 0; i < count; i++) {
+                    delta[i] = z[i] > 0f ? delta[i] : 0f; // relu'(z) = 1 if z > 0 else 0
+                }
+            }
+            default -> throw new IllegalStateException(id() + " has no element-wise derivative");
+        }
+    }
+
+    static float sigmoid(float z) {
+        return (float) (1.0 / (1.0 + Math.exp(-z)));
+    }
+
+    /** a_j = e^{z_j − max} / Σ_k e^{z_k − max}: shifting by the row's maximum keeps exp from overflowing. */
+    private static void softmaxRow(float[] z, float[] a, int from, int cols) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = 0; j < cols; j++) {
+            max = Math.max(max, z[from + j]);
+        }
+        double sum = 0;
+        for (int j = 0; j < cols; j++) {
+            float e = (float) Math.exp(z[from + j] - max);
+            a[from + j] = e;
+            sum += e;
+        }
+        float inv = (float) (1.0 / sum);
+        for (int j = 0; j < cols; j++) {
+            a[from + j] *= inv;
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package dev.scratchnet.nn;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Random;
+
+/**
+ * Weight initialization. Biases are drawn from N(0, 1) in both schemes, as in the book.
+ *
+ * <ul>
+ *   <li>{@code normal}: weights from N(0, 1), network.py's initializer (chapter 1).</li>
+ *   <li>{@code fan-in}: weights from N(0, 1/n_in), network2.py's default_weight_initializer (chapter 3),
+ *       which keeps z = Σ w·x + b of order 1 so hidden neurons do not start saturated.</li>
+ * </ul>
+ */
+public enum Init {
+    NORMAL, FAN_IN;
+
+    public String id() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    public static Init parse(String id) {
+        for (Init i : values()) {
+            if (i.id().equals(id)) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("unknown init '" + id + "'; use one of "
+                + Arrays.stream(values()).map(Init::id).toList());
+    }
+
+    /** Fills weights [nOut × nIn] and biases [nOut] from the given generator. */
+    public void fill(float[] weights, float[] biases, int nIn, Random random) {
+        double std = this == NORMAL ? 1.0 : 1.0 / Math.sqrt(nIn);
+        for (int i = 0; i < weights.length; i++) {
+            weights[i] = (float) (random.nextGaussian() * std);
+        }
+        for (int j = 0; j < biases.length; j++) {
+            biases[j] = (float) random.nextGaussian();
+        }
+    }
+}

@@ -1,0 +1,186 @@
+package dev.scratchnet.tensor;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A matrix-multiply kernel and the fixed pool of threads that shares large products.
+ *
+ * <p>A product is split by rows of C into one part per thread when it is large enough to pay for the
+ * hand-off; small products (such as those of a mini-batch of 10) stay on the calling thread. The pool's
+ * workers spin briefly, then park, and dispatching a product allocates nothing. One product runs on the
+ * pool at a time; a caller that finds the pool busy computes on its own thread, so sharing a Compute
+ * between threads is safe. Results do not depend on the thread count (see {@link MatMul}).
+ */
+public final class Compute implements AutoCloseable {
+
+    /** Products with fewer multiply-adds than this stay on the calling thread. */
+    static final long PARALLEL_MIN_WORK = 1L << 21;
+    private static final long SPIN_NANOS = 200_000;
+
+    private final MatMul kernel;
+    private final Worker[] workers;
+    private final Job job = new Job();
+    private final AtomicBoolean busy = new AtomicBoolean();
+    private final AtomicInteger pending = new AtomicInteger();
+    private volatile int generation;
+    private volatile boolean closed;
+
+    /** A Compute with the best kernel of this JVM and {@code threads} threads (the caller's included). */
+    public Compute(int threads) {
+        this(Kernels.best(), threads);
+    }
+
+    public Compute(MatMul kernel, int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        }
+        this.kernel = kernel;
+        this.workers = new Worker[threads - 1];
+        for (int w = 0; w < workers.length; w++) {
+            workers[w] = new Worker(w + 1);
+            workers[w].thread.start();
+        }
+    }
+
+    public MatMul kernel() {
+        return kernel;
+    }
+
+    public int threads() {
+        return workers.length + 1;
+    }
+
+    /** C[m×n] = A[m×k]·B[k×n], or C += A·B when {@code accumulate}. */
+    public void ab(float[] a, float[] b, float[] c, int m, int n, int k, boolean accumulate) {
+        run(Op.AB, a, b, c, m, n, k, accumulate);
+    }
+
+    /** C[m×n] = Aᵀ·B with A [k×m] and B [k×n]. */
+    public void atb(float[] a, float[] b, float[] c, int m, int n, int k) {
+        run(Op.ATB, a, b, c, m, n, k, false);
+    }
+
+    /** C[m×n] = A·Bᵀ with A [m×k] and B [n×k]. */
+    public void abt(float[] a, float[] b, float[] c, int m, int n, int k) {
+        run(Op.ABT, a, b, c, m, n, k, false);
+    }
+
+    private void run(Op op, float[] a, float[] b, float[] c, int m, int n, int k, boolean accumulate) {
+        boolean parallel = workers.length > 0 && (long) m * n * k >= PARALLEL_MIN_WORK && m >= 8
+                && busy.compareAndSet(false, true);
+        if (!parallel) {
+            job.compute(kernel, op, a, b, c, 0, m, m, n, k, accumulate);
+            return;
+        }
+        try {
+            job.set(op, a, b, c, m, n, k, accumulate, workers.length + 1);
+            pending.set(workers.length);
+            generation++;
+            for (Worker w : workers) {
+                LockSupport.unpark(w.thread);
+            }
+            job.runPart(kernel, 0);
+            while (pending.get() != 0) {
+                Thread.onSpinWait();
+            }
+            job.rethrow();
+        } finally {
+            busy.set(false);
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        for (Worker w : workers) {
+            LockSupport.unpark(w.thread);
+        }
+    }
+
+    private enum Op { AB, ATB, ABT }
+
+    /** The product being shared; written by the caller before it bumps {@code generation}. */
+    private static final class Job {
+        private Op op;
+        private float[] a, b, c;
+        private int m, n, k, parts;
+        private boolean accumulate;
+        private volatile Throwable failure;
+
+        void set(Op op, float[] a, float[] b, float[] c, int m, int n, int k, boolean accumulate, int parts) {
+            this.op = op;
+            this.a = a;
+            this.b = b;
+            this.c = c;
+            this.m = m;
+            this.n = n;
+            this.k = k;
+            this.accumulate = accumulate;
+            this.parts = parts;
+            this.failure = null;
+        }
+
+        void runPart(MatMul kernel, int part) {
+            // Split on multiples of 4 rows so that every part keeps the kernel's 4-row tiles.
+            int from = Math.min(m, (m * part / parts) & ~3);
+            int to = part == parts - 1 ? m : Math.min(m, (m * (part + 1) / parts) & ~3);
+            try {
+                compute(kernel, op, a, b, c, from, to, m, n, k, accumulate);
+            } catch (Throwable t) {
+                failure = t;
+            }
+        }
+
+        void compute(MatMul kernel, Op op, float[] a, float[] b, float[] c,
+                     int from, int to, int m, int n, int k, boolean accumulate) {
+            switch (op) {
+                case AB -> kernel.ab(a, b, c, from, to, n, k, accumulate);
+                case ATB -> kernel.atb(a, b, c, from, to, m, n, k);
+                case ABT -> kernel.abt(a, b, c, from, to, n, k);
+                default -> throw new IllegalStateException(op.name());
+            }
+        }
+
+        void rethrow() {
+            Throwable t = failure;
+            if (t instanceof RuntimeException e) {
+                throw e;
+            }
+            if (t instanceof Error e) {
+                throw e;
+            }
+        }
+    }
+
+    private final class Worker implements Runnable {
+        private final int part;
+        private final Thread thread;
+
+        Worker(int part) {
+            this.part = part;
+            this.thread = new Thread(this, "scratchnet-compute-" + part);
+            this.thread.setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            int seen = generation;
+            long idleSince = System.nanoTime();
+            while (!closed) {
+                int g = generation;
+                if (g != seen) {
+                    seen = g;
+                    job.runPart(kernel, part);
+                    pending.decrementAndGet();
+                    idleSince = System.nanoTime();
+                } else if (System.nanoTime() - idleSince < SPIN_NANOS) {
+                    Thread.onSpinWait();
+                } else {
+                    LockSupport.park(this);
+                }
+            }
+        }
+    }
+}

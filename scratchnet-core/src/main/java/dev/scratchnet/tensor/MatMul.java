@@ -1,0 +1,29 @@
+package dev.scratchnet.tensor;
+
+/**
+ * The three matrix products of backpropagation, over row-major float arrays.
+ *
+ * <p>Each method computes the rows {@code [rowFrom, rowTo)} of C, so that a caller may split one product
+ * over threads. Every element of C is a sum over k taken in the same order whichever rows a call covers,
+ * so results do not depend on how the rows are split.
+ */
+public interface MatMul {
+
+    /** A short name for {@code --version} and benchmark tables, e.g. {@code vector-256}. */
+    String name();
+
+    /**
+     * C = A·B (or C += A·B when {@code accumulate}), with A [m × k], B [k × n], C [m × n].
+     */
+    void ab(float[] a, float[] b, float[] c, int rowFrom, int rowTo, int n, int k, boolean accumulate);
+
+    /**
+     * C = Aᵀ·B with A [k × m], B [k × n], C [m × n]; A is read transposed, never copied.
+     */
+    void atb(float[] a, float[] b, float[] c, int rowFrom, int rowTo, int m, int n, int k);
+
+    /**
+     * C = A·Bᵀ with A [m × k], B [n × k], C [m × n]; B is read transposed, never copied.
+     */
+    void abt(float[] a, float[] b, float[] c, int rowFrom, int rowTo, int n, int k);
+}

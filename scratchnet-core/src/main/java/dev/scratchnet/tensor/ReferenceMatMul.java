@@ -1,0 +1,59 @@
+package dev.scratchnet.tensor;
+
+/**
+ * The plain-Java products: the readable reference the fast kernels are tested against, and the fallback
+ * when the Vector API module is absent. Sums run over k in increasing order with fused multiply-add, as in
+ * the vector kernel, so both give the same bits wherever the vector kernel also sums sequentially.
+ */
+public final class ReferenceMatMul implements MatMul {
+
+    @Override
+    public String name() {
+        return "java-scalar";
+    }
+
+    @Override
+    public void ab(float[] a, float[] b, float[] c, int rowFrom, int rowTo, int n, int k, boolean accumulate) {
+        for (int i = rowFrom; i < rowTo; i++) {
+            int ci = i * n;
+            if (!accumulate) {
+                java.util.Arrays.fill(c, ci, ci + n, 0f);
+            }
+            for (int p = 0; p < k; p++) {
+                float aip = a[i * k + p];
+                int bp = p * n;
+                for (int j = 0; j < n; j++) {
+                    c[ci + j] = Math.fma(aip, b[bp + j], c[ci + j]);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void atb(float[] a, float[] b, float[] c, int rowFrom, int rowTo, int m, int n, int k) {
+        for (int i = rowFrom; i < rowTo; i++) {
+            int ci = i * n;
+            java.util.Arrays.fill(c, ci, ci + n, 0f);
+            for (int p = 0; p < k; p++) {
+                float api = a[p * m + i];
+                int bp = p * n;
+                for (int j = 0; j < n; j++) {
+                    c[ci + j] = Math.fma(api, b[bp + j], c[ci + j]);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void abt(float[] a, float[] b, float[] c, int rowFrom, int rowTo, int n, int k) {
+        for (int i = rowFrom; i < rowTo; i++) {
+            for (int j = 0; j < n; j++) {
+                float sum = 0f;
+                for (int p = 0; p < k; p++) {
+                    sum = Math.fma(a[i * k + p], b[j * k + p], sum);
+                }
+                c[i * n + j] = sum;
+            }
+        }
+    }
+}

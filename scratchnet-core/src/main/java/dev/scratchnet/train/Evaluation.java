@@ -1,0 +1,72 @@
+package dev.scratchnet.train;
+
+import dev.scratchnet.data.Dataset;
+import dev.scratchnet.nn.Network;
+import dev.scratchnet.tensor.Compute;
+
+/** A network's answers on a data set: accuracy, per-class precision and recall, and the confusion matrix. */
+public final class Evaluation {
+
+    /** Rows fed forward at once. */
+    static final int BATCH = 500;
+
+    private final int[][] confusion; // [true class][predicted class]
+    private final int total;
+
+    private Evaluation(int[][] confusion, int total) {
+        this.confusion = confusion;
+        this.total = total;
+    }
+
+    /** Classifies every example of {@code data} in batches. */
+    public static Evaluation of(Network network, Compute compute, Dataset data) {
+        return new Evaluator(network, Math.min(BATCH, Math.max(1, data.size()))).evaluate(compute, data);
+    }
+
+    static Evaluation fromConfusion(int[][] confusion, int total) {
+        return new Evaluation(confusion, total);
+    }
+
+    public int total() {
+        return total;
+    }
+
+    public int correct() {
+        int c = 0;
+        for (int k = 0; k < confusion.length; k++) {
+            c += confusion[k][k];
+        }
+        return c;
+    }
+
+    public double accuracy() {
+        return total == 0 ? 0 : (double) correct() / total;
+    }
+
+    /** Of the examples predicted as class k, the fraction that are k (NaN when none were). */
+    public double precision(int k) {
+        int predicted = 0;
+        for (int[] row : confusion) {
+            predicted += row[k];
+        }
+        return predicted == 0 ? Double.NaN : (double) confusion[k][k] / predicted;
+    }
+
+    /** Of the examples of class k, the fraction predicted as k (NaN when there are none). */
+    public double recall(int k) {
+        int actual = 0;
+        for (int v : confusion[k]) {
+            actual += v;
+        }
+        return actual == 0 ? Double.NaN : (double) confusion[k][k] / actual;
+    }
+
+    /** confusion()[t][p] counts examples of true class t predicted as p; a copy. */
+    public int[][] confusion() {
+        int[][] copy = new int[confusion.length][];
+        for (int k = 0; k < confusion.length; k++) {
+            copy[k] = confusion[k].clone();
+        }
+        return copy;
+    }
+}

@@ -1,0 +1,37 @@
+package dev.scratchnet.train;
+
+import dev.scratchnet.data.Dataset;
+import dev.scratchnet.nn.Network;
+import dev.scratchnet.tensor.Compute;
+
+/** Reusable buffers for evaluating one network many times (each epoch) without allocating. */
+final class Evaluator {
+
+    private final Network network;
+    private final Network.Workspace ws;
+    private final float[] x;
+
+    Evaluator(Network network, int capacity) {
+        this.network = network;
+        this.ws = new Network.Workspace(network, capacity);
+        this.x = new float[capacity * network.inputSize()];
+    }
+
+    Evaluation evaluate(Compute compute, Dataset data) {
+        int classes = network.outputSize();
+        int[][] confusion = new int[classes][classes];
+        int capacity = ws.capacity();
+        int n = network.inputSize();
+        for (int start = 0; start < data.size(); start += capacity) {
+            int rows = Math.min(capacity, data.size() - start);
+            for (int r = 0; r < rows; r++) {
+                data.image(start + r, x, r * n);
+            }
+            float[] out = network.forward(compute, x, rows, ws);
+            for (int r = 0; r < rows; r++) {
+                confusion[data.label(start + r)][Network.argmax(out, r * classes, classes)]++;
+            }
+        }
+        return Evaluation.fromConfusion(confusion, data.size());
+    }
+}
