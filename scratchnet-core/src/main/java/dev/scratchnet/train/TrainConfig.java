@@ -9,9 +9,8 @@ import dev.scratchnet.nn.Cost;
  * @param batchSize    examples per mini-batch, m in the book
  * @param learningRate the step size η
  * @param cost         the cost C whose gradient is followed
- * @param seed         seeds the generator that shuffles the training data each epoch
  */
-public record TrainConfig(int epochs, int batchSize, float learningRate, Cost cost, long seed) {
+public record TrainConfig(int epochs, int batchSize, float learningRate, Cost cost) {
 
     public TrainConfig {
         if (epochs < 1) {

@@ -14,8 +14,8 @@ import java.util.Random;
 import java.util.function.BooleanSupplier;
 
 /**
- * Mini-batch stochastic gradient descent (network.py's SGD): each epoch shuffles the training data with a
- * seeded generator, then for every mini-batch of m examples takes the step
+ * Mini-batch stochastic gradient descent (network.py's SGD): each epoch shuffles the training data with the
+ * run's generator, then for every mini-batch of m examples takes the step
  * w ← w − (η/m) Σ ∂C_x/∂w and b ← b − (η/m) Σ ∂C_x/∂b, the gradients coming from {@link Backprop}.
  *
  * <p>All buffers are made once, so a step allocates nothing.
@@ -50,15 +50,17 @@ public final class Trainer {
     /**
      * Trains for the configured epochs, evaluating on the validation and test sets after each one. When
      * {@code stopRequested} turns true, stops after the current mini-batch and evaluates what was trained.
+     *
+     * @param random the run's generator, which shuffles the training data each epoch; as in network.py, one
+     *               seeded generator serves a whole run: the caller initializes the network from it first
      */
-    public Result fit(Splits splits, TrainingListener listener, BooleanSupplier stopRequested) {
+    public Result fit(Splits splits, Random random, TrainingListener listener, BooleanSupplier stopRequested) {
         Dataset training = splits.training();
         if (training.imageSize() != network.inputSize()) {
             throw new DataException("the network takes " + network.inputSize() + " inputs but " + training.name()
                     + " images have " + training.imageSize() + " pixels; make --layers start with "
                     + training.imageSize());
         }
-        Random random = new Random(config.seed());
         int[] order = new int[training.size()];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;

@@ -1,0 +1,95 @@
+package dev.scratchnet.cli;
+
+import dev.scratchnet.data.DataException;
+import dev.scratchnet.data.Dataset;
+import dev.scratchnet.data.DatasetSpec;
+import dev.scratchnet.data.DatasetStore;
+import dev.scratchnet.data.Splits;
+import dev.scratchnet.io.ModelFile;
+import dev.scratchnet.tensor.Compute;
+import dev.scratchnet.train.Evaluation;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code scratchnet evaluate}. */
+@Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Accuracy, per-class precision and recall, and the confusion matrix of a saved model.")
+final class EvaluateCommand implements Callable<Integer> {
+
+    enum Split { test, validation, train }
+
+    @Option(names = "--model", paramLabel = "FILE", required = true, description = "A model saved by train.")
+    Path model;
+
+    @Option(names = "--split", paramLabel = "NAME", defaultValue = "test",
+            description = "test, validation (the last 10,000 training images) or train (the first 50,000); "
+                    + "default: ${DEFAULT-VALUE}.")
+    Split split;
+
+    @Mixin
+    DataOptions data = new DataOptions();
+
+    @Option(names = "--threads", paramLabel = "N", description = "Compute threads (default: the number of cores).")
+    Integer threads;
+
+    @Override
+    public Integer call() {
+        ModelFile.Model loaded = ModelFile.load(model);
+        String modelDataset = loaded.info().dataset().isEmpty() ? "mnist" : loaded.info().dataset();
+        DatasetSpec spec = data.spec(modelDataset);
+        DatasetStore.Loaded sets = data.load(spec);
+        Splits splits = Splits.of(sets.training(), sets.test(), Splits.BOOK_VALIDATION_SIZE);
+        Dataset chosen = switch (split) {
+            case test -> splits.test();
+            case validation -> splits.validation().orElseThrow();
+            case train -> splits.training();
+        };
+        if (chosen.imageSize() != loaded.network().inputSize()) {
+            throw new DataException("the model takes " + loaded.network().inputSize() + " inputs but " + spec.name()
+                    + " images have " + chosen.imageSize() + " pixels");
+        }
+        Evaluation eval;
+        try (Compute compute = new Compute(threads == null ? Runtime.getRuntime().availableProcessors() : threads)) {
+            eval = Evaluation.of(loaded.network(), compute, chosen);
+        }
+        PrintStream out = System.out;
+        ModelSummary.print(out, model, loaded);
+        out.printf(Locale.ROOT, "Split: %s of %s (%,d images)%n", split, spec.name(), chosen.size());
+        out.printf(Locale.ROOT, "Accuracy: %.2f%% (%,d / %,d)%n%n", 100 * eval.accuracy(), eval.correct(), eval.total());
+        printPerClass(out, eval, spec.classNames());
+        printConfusion(out, eval);
+        return 0;
+    }
+
+    private static void printPerClass(PrintStream out, Evaluation eval, List<String> names) {
+        out.println("class          precision  recall");
+        for (int k = 0; k < names.size(); k++) {
+            out.printf(Locale.ROOT, "%-2d %-12s %8.2f%% %7.2f%%%n", k, names.get(k).length() > 1 ? names.get(k) : "",
+                    100 * eval.precision(k), 100 * eval.recall(k));
+        }
+        out.println();
+    }
+
+    private static void printConfusion(PrintStream out, Evaluation eval) {
+        int[][] c = eval.confusion();
+        out.println("Confusion matrix (rows: true class, columns: predicted class)");
+        StringBuilder header = new StringBuilder("      ");
+        for (int p = 0; p < c.length; p++) {
+            header.append(String.format(Locale.ROOT, "%6d", p));
+        }
+        out.println(header);
+        for (int t = 0; t < c.length; t++) {
+            StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%6d", t));
+            for (int p = 0; p < c.length; p++) {
+                row.append(String.format(Locale.ROOT, "%6d", c[t][p]));
+            }
+            out.println(row);
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package dev.scratchnet.cli;
+
+import dev.scratchnet.data.DataException;
+import dev.scratchnet.io.ModelFormatException;
+import dev.scratchnet.tensor.Kernels;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code scratchnet} command. */
+@Command(name = "scratchnet", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Feed-forward neural networks from scratch: train on MNIST, evaluate, predict.",
+        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, DataCommand.class,
+                CommandLine.HelpCommand.class})
+public final class Main {
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line in-process and returns its exit code. */
+    public static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setCaseInsensitiveEnumValuesAllowed(false);
+        cli.setExecutionExceptionHandler(Main::handleError);
+        cli.setParameterExceptionHandler(Main::handleBadParameter);
+        return cli;
+    }
+
+    /** Errors from the user's input are one line and exit 1; anything else is a bug, still one line. */
+    private static int handleError(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
+        PrintWriter err = cli.getErr();
+        if (e instanceof IllegalArgumentException || e instanceof DataException || e instanceof ModelFormatException
+                || e instanceof UncheckedIOException || e instanceof IOException) {
+            err.println("scratchnet: error: " + e.getMessage());
+        } else {
+            err.println("scratchnet: internal error: " + e + " (set SCRATCHNET_DEBUG=1 for a stack trace)");
+            if (System.getenv("SCRATCHNET_DEBUG") != null) {
+                e.printStackTrace(err);
+            }
+        }
+        err.flush();
+        return 1;
+    }
+
+    private static int handleBadParameter(CommandLine.ParameterException e, String[] args) {
+        PrintWriter err = e.getCommandLine().getErr();
+        err.println("scratchnet: error: " + e.getMessage());
+        err.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+        err.flush();
+        return 2;
+    }
+
+    @Command(name = "help")
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = Main.class.getPackage().getImplementationVersion();
+            return new String[] {
+                "scratchnet " + (version == null ? "dev" : version),
+                "kernel: " + Kernels.best().name()
+                        + (Kernels.vectorApiPresent() ? "" : " (start the JVM with --add-modules jdk.incubator.vector for SIMD)"),
+                "java: " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ")",
+                "cores: " + Runtime.getRuntime().availableProcessors()
+            };
+        }
+    }
+}

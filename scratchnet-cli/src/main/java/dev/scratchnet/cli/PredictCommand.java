@@ -1,0 +1,67 @@
+package dev.scratchnet.cli;
+
+import dev.scratchnet.data.DataException;
+import dev.scratchnet.data.DigitImage;
+import dev.scratchnet.io.Json;
+import dev.scratchnet.io.ModelFile;
+import dev.scratchnet.nn.Network;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code scratchnet predict}. */
+@Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Classify PNG or JPEG images of digits, of any size, either polarity.",
+            "Prints PATH<TAB>DIGIT<TAB>PROBABILITY per file, in the order given."})
+final class PredictCommand implements Callable<Integer> {
+
+    @Option(names = "--model", paramLabel = "FILE", defaultValue = "models/mnist-default.safetensors",
+            description = "A model saved by train (default: ${DEFAULT-VALUE}).")
+    Path model;
+
+    @Option(names = "--json", description = "One JSON object per line instead.")
+    boolean json;
+
+    @Parameters(paramLabel = "IMAGE", arity = "1..*", description = "PNG or JPEG files.")
+    List<Path> images;
+
+    @Override
+    public Integer call() {
+        Network network = ModelFile.load(model).network();
+        if (network.inputSize() != DigitImage.SIDE * DigitImage.SIDE) {
+            throw new IllegalArgumentException("the model takes " + network.inputSize() + " inputs, not a 28×28 image");
+        }
+        int failures = 0;
+        for (Path image : images) {
+            try {
+                float[] p = network.predict(DigitImage.fromFile(image));
+                int digit = Network.argmax(p, 0, p.length);
+                if (json) {
+                    Map<String, Object> line = new LinkedHashMap<>();
+                    line.put("file", image.toString());
+                    line.put("digit", digit);
+                    line.put("probability", p[digit]);
+                    line.put("probabilities", p);
+                    System.out.println(Json.write(line));
+                } else {
+                    System.out.printf(Locale.ROOT, "%s\t%d\t%.4f%n", image, digit, p[digit]);
+                }
+            } catch (DataException e) {
+                failures++;
+                if (json) {
+                    System.out.println(Json.write(Map.of("file", image.toString(), "error", e.getMessage())));
+                } else {
+                    System.err.println("scratchnet: error: " + image + ": " + e.getMessage());
+                }
+            }
+        }
+        System.out.flush();
+        return failures == 0 ? 0 : 1;
+    }
+}
