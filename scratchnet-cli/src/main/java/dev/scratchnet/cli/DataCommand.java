@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -26,11 +28,18 @@ final class DataCommand {
         @Option(names = "--mirror", paramLabel = "URL", description = "An extra mirror, tried first.")
         List<String> mirrors = new ArrayList<>();
 
+        @Spec
+        CommandSpec commandSpec;
+
+        private CommandSpec spec() {
+            return commandSpec;
+        }
+
         @Override
         public Integer call() {
             DatasetSpec spec = DatasetSpec.named(dataset);
-            Path dir = DataOptions.store(spec, mirrors).fetch(spec);
-            System.out.println(spec.name() + " is ready in " + dir);
+            Path dir = DataOptions.store(spec, mirrors, spec().commandLine().getErr()).fetch(spec);
+            spec().commandLine().getOut().println(spec.name() + " is ready in " + dir);
             return 0;
         }
     }

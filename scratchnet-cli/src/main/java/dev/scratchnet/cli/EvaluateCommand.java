@@ -8,14 +8,16 @@ import dev.scratchnet.data.Splits;
 import dev.scratchnet.io.ModelFile;
 import dev.scratchnet.tensor.Compute;
 import dev.scratchnet.train.Evaluation;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code scratchnet evaluate}. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
@@ -38,12 +40,15 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Compute threads (default: the number of cores).")
     Integer threads;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() {
         ModelFile.Model loaded = ModelFile.load(model);
         String modelDataset = loaded.info().dataset().isEmpty() ? "mnist" : loaded.info().dataset();
         DatasetSpec spec = data.spec(modelDataset);
-        DatasetStore.Loaded sets = data.load(spec);
+        DatasetStore.Loaded sets = data.load(spec, this.spec.commandLine().getErr());
         Splits splits = Splits.of(sets.training(), sets.test(), Splits.BOOK_VALIDATION_SIZE);
         Dataset chosen = switch (split) {
             case test -> splits.test();
@@ -58,7 +63,7 @@ final class EvaluateCommand implements Callable<Integer> {
         try (Compute compute = new Compute(threads == null ? Runtime.getRuntime().availableProcessors() : threads)) {
             eval = Evaluation.of(loaded.network(), compute, chosen);
         }
-        PrintStream out = System.out;
+        PrintWriter out = this.spec.commandLine().getOut();
         ModelSummary.print(out, model, loaded);
         out.printf(Locale.ROOT, "Split: %s of %s (%,d images)%n", split, spec.name(), chosen.size());
         out.printf(Locale.ROOT, "Accuracy: %.2f%% (%,d / %,d)%n%n", 100 * eval.accuracy(), eval.correct(), eval.total());
@@ -67,7 +72,7 @@ final class EvaluateCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static void printPerClass(PrintStream out, Evaluation eval, List<String> names) {
+    private static void printPerClass(PrintWriter out, Evaluation eval, List<String> names) {
         out.println("class          precision  recall");
         for (int k = 0; k < names.size(); k++) {
             out.printf(Locale.ROOT, "%-2d %-12s %8.2f%% %7.2f%%%n", k, names.get(k).length() > 1 ? names.get(k) : "",
@@ -76,7 +81,7 @@ final class EvaluateCommand implements Callable<Integer> {
         out.println();
     }
 
-    private static void printConfusion(PrintStream out, Evaluation eval) {
+    private static void printConfusion(PrintWriter out, Evaluation eval) {
         int[][] c = eval.confusion();
         out.println("Confusion matrix (rows: true class, columns: predicted class)");
         StringBuilder header = new StringBuilder("      ");

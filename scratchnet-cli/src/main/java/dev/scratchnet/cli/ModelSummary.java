@@ -2,7 +2,7 @@ package dev.scratchnet.cli;
 
 import dev.scratchnet.io.ModelFile;
 import dev.scratchnet.nn.Architecture;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -12,7 +12,7 @@ final class ModelSummary {
     private ModelSummary() {
     }
 
-    static void print(PrintStream out, Path file, ModelFile.Model model) {
+    static void print(PrintWriter out, Path file, ModelFile.Model model) {
         Architecture arch = model.network().architecture();
         double acc = model.info().testAccuracy();
         out.printf(Locale.ROOT, "Model: %s  layers %s (%s), trained on %s with preset %s%s%n", file, arch.sizesText(),

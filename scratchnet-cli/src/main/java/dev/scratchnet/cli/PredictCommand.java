@@ -5,6 +5,7 @@ import dev.scratchnet.data.DigitImage;
 import dev.scratchnet.io.Json;
 import dev.scratchnet.io.ModelFile;
 import dev.scratchnet.nn.Network;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,7 +13,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Parameters;
 
 /** {@code scratchnet predict}. */
@@ -31,8 +34,13 @@ final class PredictCommand implements Callable<Integer> {
     @Parameters(paramLabel = "IMAGE", arity = "1..*", description = "PNG or JPEG files.")
     List<Path> images;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         Network network = ModelFile.load(model).network();
         if (network.inputSize() != DigitImage.SIDE * DigitImage.SIDE) {
             throw new IllegalArgumentException("the model takes " + network.inputSize() + " inputs, not a 28×28 image");
@@ -48,20 +56,21 @@ final class PredictCommand implements Callable<Integer> {
                     line.put("digit", digit);
                     line.put("probability", p[digit]);
                     line.put("probabilities", p);
-                    System.out.println(Json.write(line));
+                    out.println(Json.write(line));
                 } else {
-                    System.out.printf(Locale.ROOT, "%s\t%d\t%.4f%n", image, digit, p[digit]);
+                    out.printf(Locale.ROOT, "%s\t%d\t%.4f%n", image, digit, p[digit]);
                 }
             } catch (DataException e) {
                 failures++;
                 if (json) {
-                    System.out.println(Json.write(Map.of("file", image.toString(), "error", e.getMessage())));
+                    out.println(Json.write(Map.of("file", image.toString(), "error", e.getMessage())));
                 } else {
-                    System.err.println("scratchnet: error: " + image + ": " + e.getMessage());
+                    err.println("scratchnet: error: " + image + ": " + e.getMessage());
                 }
             }
         }
-        System.out.flush();
+        out.flush();
+        err.flush();
         return failures == 0 ? 0 : 1;
     }
 }

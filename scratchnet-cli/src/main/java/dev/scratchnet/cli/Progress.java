@@ -2,7 +2,7 @@ package dev.scratchnet.cli;
 
 import dev.scratchnet.train.EpochMetrics;
 import dev.scratchnet.train.TrainingListener;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.Locale;
 
 /**
@@ -14,13 +14,13 @@ final class Progress implements TrainingListener {
     private static final long REDRAW_NANOS = 100_000_000;
     private static final int WIDTH = 24;
 
-    private final PrintStream out;
+    private final PrintWriter out;
     private final boolean terminal;
     private final int epochs;
     private long epochStart;
     private long lastDraw;
 
-    Progress(PrintStream out, boolean terminal, int epochs) {
+    Progress(PrintWriter out, boolean terminal, int epochs) {
         this.out = out;
         this.terminal = terminal;
         this.epochs = epochs;

@@ -15,6 +15,7 @@ import dev.scratchnet.train.EpochMetrics;
 import dev.scratchnet.train.Preset;
 import dev.scratchnet.train.Trainer;
 import dev.scratchnet.train.TrainingListener;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +24,9 @@ import java.util.Random;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code scratchnet train}. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
@@ -79,41 +82,45 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--metrics", paramLabel = "FILE", description = "Write one JSON line per epoch, then a final line.")
     Path metrics;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
         Preset setup = resolveSetup();
         Architecture arch = setup.architecture();
         int threadCount = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         if (threadCount < 1) {
             throw new IllegalArgumentException("--threads must be at least 1, got " + threadCount);
         }
-        DatasetStore.Loaded loaded = data.load(data.spec("mnist"));
+        DatasetStore.Loaded loaded = data.load(data.spec("mnist"), spec.commandLine().getErr());
         String dataset = loaded.spec().name();
         checkShape(arch, loaded);
         Splits splits = Splits.of(loaded.training(), loaded.test(), validation);
         Path modelPath = save != null ? save : Path.of("models", dataset + "-" + setup.name() + ".safetensors");
 
-        System.out.printf(Locale.ROOT, "Training %s on %s: layers %s, %s hidden, %s output, %s cost, %s init, "
+        out.printf(Locale.ROOT, "Training %s on %s: layers %s, %s hidden, %s output, %s cost, %s init, "
                         + "eta %s, batch %d, %d epochs, seed %d, %d thread(s)%n", setup.name(), dataset,
                 arch.sizesText(), setup.hidden().id(), setup.output().id(), setup.cost().id(), setup.init().id(),
                 setup.eta(), setup.batch(), setup.epochs(), seed, threadCount);
-        System.out.printf(Locale.ROOT, "Data: %,d training, %,d validation, %,d test images%n", splits.training().size(),
+        out.printf(Locale.ROOT, "Data: %,d training, %,d validation, %,d test images%n", splits.training().size(),
                 splits.validation().map(d -> d.size()).orElse(0), splits.test().size());
 
         Random random = new Random(seed); // one generator for the run: initialization, then every shuffle
         Network network = Network.create(arch, setup.init(), random);
         MetricsFile metricsFile = metrics == null ? null : new MetricsFile(metrics);
-        Progress progress = new Progress(System.out, Progress.isTerminal(), setup.epochs());
+        Progress progress = new Progress(out, Progress.isTerminal(), setup.epochs());
         Trainer.Result result;
         try (Compute compute = new Compute(threadCount); StopSignal stop = new StopSignal()) {
             Trainer trainer = new Trainer(network, setup.trainConfig(), compute);
             result = trainer.fit(splits, random, both(progress, metricsFile), stop::requested);
-            finish(result, setup, network, loaded, modelPath, metricsFile);
+            finish(out, result, setup, network, loaded, modelPath, metricsFile);
         }
         return 0;
     }
 
-    private void finish(Trainer.Result result, Preset setup, Network network, DatasetStore.Loaded loaded,
+    private void finish(PrintWriter out, Trainer.Result result, Preset setup, Network network, DatasetStore.Loaded loaded,
                         Path modelPath, MetricsFile metricsFile) throws java.io.IOException {
         List<EpochMetrics> epochs = result.epochs();
         double finalAccuracy = epochs.get(epochs.size() - 1).testAccuracy();
@@ -122,11 +129,11 @@ final class TrainCommand implements Callable<Integer> {
         if (metricsFile != null) {
             metricsFile.finish(epochs.size(), finalAccuracy, result.bestTestAccuracy(), result.stopped());
         }
-        System.out.printf(Locale.ROOT, "%s after %d epoch(s): test accuracy %.2f%% (best %.2f%%), %.1f s training%n",
+        out.printf(Locale.ROOT, "%s after %d epoch(s): test accuracy %.2f%% (best %.2f%%), %.1f s training%n",
                 result.stopped() ? "Stopped" : "Done", epochs.size(), 100 * finalAccuracy,
                 100 * result.bestTestAccuracy(), epochs.stream().mapToDouble(EpochMetrics::seconds).sum());
-        System.out.println("Saved " + modelPath);
-        System.out.println("Next: ./scratchnet evaluate --model " + modelPath
+        out.println("Saved " + modelPath);
+        out.println("Next: ./scratchnet evaluate --model " + modelPath
                 + "   or   ./scratchnet predict --model " + modelPath + " digit.png");
     }
 

@@ -8,6 +8,15 @@ import java.util.List;
  */
 public final class Dataset {
 
+    /** SCALE[v] = v / 255: each byte value's float, looked up rather than divided per pixel. */
+    private static final float[] SCALE = new float[256];
+
+    static {
+        for (int v = 0; v < 256; v++) {
+            SCALE[v] = v / 255f;
+        }
+    }
+
     private final String name;
     private final int rows;
     private final int cols;
@@ -89,7 +98,7 @@ public final class Dataset {
         int n = imageSize();
         int from = pixelOffset + check(i) * n;
         for (int p = 0; p < n; p++) {
-            dst[offset + p] = (pixels[from + p] & 0xff) * (1f / 255f);
+            dst[offset + p] = SCALE[pixels[from + p] & 0xff];
         }
     }
 

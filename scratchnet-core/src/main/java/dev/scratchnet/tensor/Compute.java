@@ -166,7 +166,7 @@ public final class Compute implements AutoCloseable {
 
         @Override
         public void run() {
-            int seen = generation;
+            int seen = 0; // workers exist before the first product: every generation after 0 is work
             long idleSince = System.nanoTime();
             while (!closed) {
                 int g = generation;

@@ -1,0 +1,128 @@
+package dev.scratchnet.tensor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The fast kernel against the plain reference on random shapes, odd sizes included. Error bound:
+ * |c − ref| ≤ 1e-5 · Σ_p |a_ip·b_pj| for every element, the relative error of a float sum measured against
+ * the size of its terms (so a sum that cancels to near zero is not held to an impossible relative bound).
+ */
+class MatMulTest {
+
+    private static final int[][] SHAPES = {
+        {1, 1, 1}, {3, 5, 7}, {4, 16, 8}, {10, 100, 784}, {10, 784, 100}, {13, 37, 29}, {128, 100, 784},
+        {100, 784, 128}, {7, 33, 65}, {64, 10, 100}, {9, 17, 3}, {2, 8, 1},
+    };
+
+    private final MatMul fast = Kernels.best();
+    private final MatMul reference = Kernels.reference();
+
+    @Test
+    void theFastKernelIsTheVectorKernelWhenTheModuleIsPresent() {
+        assertThat(Kernels.vectorApiPresent()).as("tests run with --add-modules jdk.incubator.vector").isTrue();
+        assertThat(fast.name()).startsWith("vector-");
+    }
+
+    @Test
+    void abAgreesWithReference() {
+        Random random = new Random(7);
+        for (int[] s : SHAPES) {
+            int m = s[0], n = s[1], k = s[2];
+            float[] a = random(random, m * k), b = random(random, k * n);
+            for (boolean accumulate : new boolean[] {false, true}) {
+                float[] c0 = random(random, m * n);
+                float[] c1 = c0.clone();
+                float[] expected = c0.clone();
+                reference.ab(a, b, expected, 0, m, n, k, accumulate);
+                fast.ab(a, b, c1, 0, m, n, k, accumulate);
+                float[] scale = termScale(m, n, k, (i, p) -> a[i * k + p], (p, j) -> b[p * n + j]);
+                assertClose(c1, expected, scale, accumulate ? c0 : null, "ab " + m + "x" + n + "x" + k);
+            }
+        }
+    }
+
+    @Test
+    void atbAgreesWithReference() {
+        Random random = new Random(8);
+        for (int[] s : SHAPES) {
+            int m = s[0], n = s[1], k = s[2];
+            float[] a = random(random, k * m), b = random(random, k * n);
+            float[] expected = new float[m * n], actual = new float[m * n];
+            reference.atb(a, b, expected, 0, m, m, n, k);
+            fast.atb(a, b, actual, 0, m, m, n, k);
+            assertClose(actual, expected, termScale(m, n, k, (i, p) -> a[p * m + i], (p, j) -> b[p * n + j]), null,
+                    "atb " + m + "x" + n + "x" + k);
+        }
+    }
+
+    @Test
+    void abtAgreesWithReference() {
+        Random random = new Random(9);
+        for (int[] s : SHAPES) {
+            int m = s[0], n = s[1], k = s[2];
+            float[] a = random(random, m * k), b = random(random, n * k);
+            float[] expected = new float[m * n], actual = new float[m * n];
+            reference.abt(a, b, expected, 0, m, n, k);
+            fast.abt(a, b, actual, 0, m, n, k);
+            assertClose(actual, expected, termScale(m, n, k, (i, p) -> a[i * k + p], (p, j) -> b[j * k + p]), null,
+                    "abt " + m + "x" + n + "x" + k);
+        }
+    }
+
+    @Test
+    void resultsDoNotDependOnTheThreadCount() {
+        Random random = new Random(10);
+        int m = 256, n = 100, k = 784;
+        float[] a = random(random, m * k), b = random(random, n * k), g = random(random, m * n);
+        try (Compute one = new Compute(1); Compute two = new Compute(2)) {
+            float[] c1 = new float[m * n], c2 = new float[m * n];
+            one.abt(a, b, c1, m, n, k);
+            two.abt(a, b, c2, m, n, k);
+            assertThat(c2).containsExactly(c1);
+            float[] w1 = new float[n * k], w2 = new float[n * k];
+            one.atb(g, a, w1, n, k, m);
+            two.atb(g, a, w2, n, k, m);
+            assertThat(w2).containsExactly(w1);
+            float[] d1 = new float[m * k], d2 = new float[m * k];
+            one.ab(g, b, d1, m, k, n, false);
+            two.ab(g, b, d2, m, k, n, false);
+            assertThat(d2).containsExactly(d1);
+        }
+    }
+
+    interface Element {
+        float at(int r, int c);
+    }
+
+    private static float[] termScale(int m, int n, int k, Element a, Element b) {
+        float[] scale = new float[m * n];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double s = 0;
+                for (int p = 0; p < k; p++) {
+                    s += Math.abs(a.at(i, p) * b.at(p, j));
+                }
+                scale[i * n + j] = (float) s;
+            }
+        }
+        return scale;
+    }
+
+    private static void assertClose(float[] actual, float[] expected, float[] scale, float[] initial, String what) {
+        for (int i = 0; i < actual.length; i++) {
+            double bound = 1e-5 * (scale[i] + (initial == null ? 0 : Math.abs(initial[i]))) + 1e-30;
+            assertThat((double) Math.abs(actual[i] - expected[i])).as("%s element %d", what, i).isLessThanOrEqualTo(bound);
+        }
+    }
+
+    private static float[] random(Random random, int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = random.nextFloat() * 2 - 1;
+        }
+        return x;
+    }
+}
