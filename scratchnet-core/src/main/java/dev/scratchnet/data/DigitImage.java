@@ -160,7 +160,9 @@ public final class DigitImage {
             double total = 0;
             for (float v : ink) {
                 hist[Math.min(bins - 1, (int) (v * bins))]++;
-                total += v;
+            }
+            for (int t = 0; t < bins; t++) {
+                total += hist[t] * ((t + 0.5) / bins); // bin centres here as below, so the class means agree
             }
             long n = ink.length;
             double sumBelow = 0;
