@@ -43,6 +43,14 @@ public final class DatasetStore {
         this.log = log;
     }
 
+    /**
+     * The standard cache with the data set's public mirrors as sources, logging to standard error. (The
+     * command line adds the offline npm and Debian sources; {@code ./scratchnet data fetch} fills the cache.)
+     */
+    public static DatasetStore standard(DatasetSpec spec) {
+        return new DatasetStore(defaultHome(), mirrors(spec, List.of()), System.err::println);
+    }
+
     /** {@code $SCRATCHNET_HOME}, else {@code ~/.scratchnet}. */
     public static Path defaultHome() {
         String env = System.getenv("SCRATCHNET_HOME");

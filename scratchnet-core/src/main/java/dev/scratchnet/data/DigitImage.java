@@ -13,8 +13,9 @@ import javax.imageio.ImageIO;
  * field so that its centre of mass is at the centre. Output: 784 floats, row-major, ink = 1, paper = 0.
  *
  * <p>Either polarity is accepted (dark ink on light paper or the reverse, decided from the border);
- * transparent pixels count as paper. Ink is told from paper by Otsu's threshold, and values are rescaled
- * from the paper's level, so paper texture and uneven lighting do not become ink.
+ * transparent pixels count as paper. Ink is told from paper by Otsu's threshold, which makes the image
+ * bilevel like NIST's original scans (so paper texture does not become ink); the grey levels of the result
+ * come, as in MNIST, from the anti-aliasing of the size normalization.
  */
 public final class DigitImage {
 
@@ -56,9 +57,6 @@ public final class DigitImage {
         if (split.inkLevel() - split.paperLevel() < 0.15f) {
             throw new DataException("no digit found: the image is blank (no ink stands out from the paper)");
         }
-        // Soft threshold halfway between the paper's level and Otsu's threshold: texture falls to 0.
-        float floor = (split.paperLevel() + split.threshold()) / 2f;
-        float range = Math.max(1e-3f, split.inkLevel() - floor);
         int x0 = w, y0 = h, x1 = -1, y1 = -1;
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
@@ -69,7 +67,7 @@ public final class DigitImage {
                     y0 = Math.min(y0, y);
                     y1 = Math.max(y1, y);
                 }
-                ink[i] = Math.min(1f, Math.max(0f, (ink[i] - floor) / range));
+                ink[i] = ink[i] >= split.threshold() ? 1f : 0f; // bilevel, as NIST's scans were
             }
         }
         int bw = x1 - x0 + 1;
@@ -126,21 +124,24 @@ public final class DigitImage {
         return count == 0 || sum / count < 0.5;
     }
 
-    /** Places the box in a 28×28 field with its centre of mass at the field's centre (14, 14). */
+    /**
+     * Places the box in a 28×28 field with its centre of mass at pixel (14, 14), in pixel-index coordinates
+     * as MNIST's digits have it (their mean centre of mass is at index 14, not at the field's midpoint 13.5).
+     */
     private static float[] centreByMass(float[] box, int nw, int nh) {
         double mass = 0, mx = 0, my = 0;
         for (int y = 0; y < nh; y++) {
             for (int x = 0; x < nw; x++) {
                 float v = box[y * nw + x];
                 mass += v;
-                mx += v * (x + 0.5);
-                my += v * (y + 0.5);
+                mx += v * x;
+                my += v * y;
             }
         }
-        double cx = mass > 0 ? mx / mass : nw / 2.0;
-        double cy = mass > 0 ? my / mass : nh / 2.0;
-        int ox = clamp((int) Math.round(SIDE / 2.0 - cx), 0, SIDE - nw);
-        int oy = clamp((int) Math.round(SIDE / 2.0 - cy), 0, SIDE - nh);
+        double cx = mass > 0 ? mx / mass : (nw - 1) / 2.0;
+        double cy = mass > 0 ? my / mass : (nh - 1) / 2.0;
+        int ox = clamp((int) Math.round(SIDE / 2 - cx), 0, SIDE - nw);
+        int oy = clamp((int) Math.round(SIDE / 2 - cy), 0, SIDE - nh);
         float[] out = new float[SIDE * SIDE];
         for (int y = 0; y < nh; y++) {
             System.arraycopy(box, y * nw, out, (oy + y) * SIDE + ox, nw);

@@ -26,6 +26,11 @@ public final class ModelFile {
     private ModelFile() {
     }
 
+    /** Saves a network with no training metadata. */
+    public static void save(Path file, Network network) throws IOException {
+        save(file, network, new ModelInfo(Map.of(), "", "", ModelInfo.PIXEL_SCALING, List.of(), Double.NaN));
+    }
+
     /** Writes atomically (temporary file, then rename). */
     public static void save(Path file, Network network, ModelInfo info) throws IOException {
         List<SafeTensors.Tensor> tensors = new ArrayList<>();

@@ -190,8 +190,14 @@ public final class Network {
             return this;
         }
 
+        /** Builds from a generator seeded with {@link #seed}. */
         public Network build() {
-            return create(new Architecture(sizes, activations), init, new Random(seed));
+            return build(new Random(seed));
+        }
+
+        /** Builds, drawing the initial weights from the given generator (which a trainer may then go on using). */
+        public Network build(Random random) {
+            return create(new Architecture(sizes, activations), init, random);
         }
     }
 }

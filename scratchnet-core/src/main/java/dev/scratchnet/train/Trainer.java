@@ -47,6 +47,11 @@ public final class Trainer {
         }
     }
 
+    /** Trains with no listener and no way to stop early. */
+    public Result fit(Splits splits, Random random) {
+        return fit(splits, random, new TrainingListener() { }, () -> false);
+    }
+
     /**
      * Trains for the configured epochs, evaluating on the validation and test sets after each one. When
      * {@code stopRequested} turns true, stops after the current mini-batch and evaluates what was trained.

@@ -49,7 +49,7 @@ class DigitImageTest {
     }
 
     @Test
-    void fitsTheInkIn20x20AndCentresItsMassIn28x28() {
+    void fitsTheInkIn20x20AndCentresItsMassAtPixel14() {
         float[] x = DigitImage.preprocess(seven(300, 400, Color.WHITE, Color.BLACK, BufferedImage.TYPE_INT_RGB));
         assertThat(x).hasSize(784);
         int x0 = 28, x1 = -1, y0 = 28, y1 = -1;
@@ -67,8 +67,8 @@ class DigitImageTest {
                     y1 = Math.max(y1, y);
                 }
                 mass += v;
-                mx += v * (c + 0.5);
-                my += v * (y + 0.5);
+                mx += v * c;
+                my += v * y;
             }
         }
         assertThat(max).as("strokes reach full ink").isGreaterThan(0.9f);
