@@ -1,0 +1,201 @@
+package dev.scratchnet.cli;
+
+import dev.scratchnet.data.DatasetSpec;
+import dev.scratchnet.data.DatasetStore;
+import dev.scratchnet.data.Splits;
+import dev.scratchnet.io.Json;
+import dev.scratchnet.nn.Activation;
+import dev.scratchnet.nn.Architecture;
+import dev.scratchnet.nn.Cost;
+import dev.scratchnet.nn.Init;
+import dev.scratchnet.nn.Network;
+import dev.scratchnet.tensor.Compute;
+import dev.scratchnet.train.EpochMetrics;
+import dev.scratchnet.train.TrainConfig;
+import dev.scratchnet.train.Trainer;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code scratchnet bench}: ScratchNet against the peers on this machine, side by side on the same data,
+ * network, initialization, η and split. Runs alternate (ours, each peer, ours, each peer …); an engine's
+ * s/epoch is the median over epochs 2 to the last of all its runs, shuffling included, evaluation
+ * excluded; the ratio is of the medians.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Seconds per epoch against numpy and PyTorch on the same MLP, and matmul GFLOP/s.")
+final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = "--layers", paramLabel = "SIZES", defaultValue = "784,100,10", description = "default: ${DEFAULT-VALUE}")
+    String layers;
+
+    @Option(names = "--batches", paramLabel = "M,M", split = ",", defaultValue = "128,10",
+            description = "Mini-batch sizes (default: ${DEFAULT-VALUE}).")
+    List<Integer> batches;
+
+    @Option(names = "--epochs", paramLabel = "N", defaultValue = "5", description = "Epochs per run (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--rounds", paramLabel = "N", defaultValue = "2", description = "Alternating runs per engine (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--eta", paramLabel = "ETA", defaultValue = "0.5", description = "default: ${DEFAULT-VALUE}")
+    float eta;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Threads for every engine (default: the number of cores).")
+    Integer threads;
+
+    @Option(names = "--no-peers", description = "Measure ScratchNet alone.")
+    boolean noPeers;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
+    Path json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        int threadCount = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        if (epochs < 2 || rounds < 1) {
+            throw new IllegalArgumentException("--epochs must be at least 2 (epoch 1 is warm-up) and --rounds at least 1");
+        }
+        List<Integer> sizes = TrainCommand.parseLayers(layers);
+        DatasetStore.Loaded mnist = DataOptions.store(DatasetSpec.MNIST, List.of(), spec.commandLine().getErr())
+                .load(DatasetSpec.MNIST, java.util.Optional.empty());
+        Splits splits = Splits.of(mnist.training(), mnist.test(), Splits.BOOK_VALIDATION_SIZE);
+        Path dataDir = Path.of(mnist.origin());
+        Peers peers = Peers.extract();
+        List<Peers.Peer> available = noPeers ? List.of() : peers.available(threadCount);
+
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("network", sizes + " sigmoid hidden, softmax output, log-likelihood, fan-in init, plain SGD, eta " + eta);
+        report.put("scratchnet", Map.of("kernel", new Compute(1).kernel().name(), "java", Runtime.version().toString(),
+                "threads", threadCount));
+        out.printf(Locale.ROOT, "ScratchNet bench: %s; 50,000 MNIST images; s/epoch = median of epochs 2-%d over %d round(s)%n",
+                report.get("network"), epochs, rounds);
+        out.printf(Locale.ROOT, "scratchnet: kernel %s, Java %s, %d thread(s)%n", new Compute(1).kernel().name(),
+                Runtime.version(), threadCount);
+        out.flush();
+
+        List<Map<String, Object>> rows = new ArrayList<>();
+        Map<String, String> peerInfo = new LinkedHashMap<>();
+        for (int batch : batches) {
+            Map<String, List<Double>> seconds = new LinkedHashMap<>();
+            Map<String, Double> accuracy = new LinkedHashMap<>();
+            for (int round = 0; round < rounds; round++) {
+                List<EpochMetrics> ours = trainOurs(sizes, batch, splits, threadCount);
+                seconds.computeIfAbsent("scratchnet", e -> new ArrayList<>())
+                        .addAll(ours.subList(1, ours.size()).stream().map(EpochMetrics::seconds).toList());
+                accuracy.put("scratchnet", ours.get(ours.size() - 1).testAccuracy());
+                for (Peers.Peer peer : available) {
+                    Map<String, Object> r = peers.run(peer, List.of("--data", dataDir.toString(), "--layers", layers,
+                            "--batch", String.valueOf(batch), "--eta", String.valueOf(eta), "--epochs",
+                            String.valueOf(epochs), "--threads", String.valueOf(threadCount)));
+                    List<?> s = (List<?>) r.get("seconds");
+                    seconds.computeIfAbsent(peer.name(), e -> new ArrayList<>())
+                            .addAll(s.subList(1, s.size()).stream().map(v -> ((Number) v).doubleValue()).toList());
+                    accuracy.put(peer.name(), ((Number) r.get("test_accuracy")).doubleValue());
+                    peerInfo.put(peer.name(), r.get("version") + " (" + r.get("blas") + ")");
+                }
+            }
+            double oursMedian = median(seconds.get("scratchnet"));
+            for (Map.Entry<String, List<Double>> e : seconds.entrySet()) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("batch", batch);
+                row.put("engine", e.getKey());
+                row.put("seconds_per_epoch", median(e.getValue()));
+                row.put("test_accuracy", accuracy.get(e.getKey()));
+                row.put("ours_over_this", oursMedian / median(e.getValue()));
+                rows.add(row);
+            }
+        }
+        peerInfo.forEach((name, info) -> out.printf(Locale.ROOT, "%s: %s%n", name, info));
+        report.put("peers", peerInfo);
+        report.put("rows", rows);
+        printTable(out, rows);
+
+        double oursGflops = gflops(threadCount);
+        Map<String, Object> gemm = new LinkedHashMap<>();
+        gemm.put("scratchnet_gflops", oursGflops);
+        out.printf(Locale.ROOT, "%nmatmul 1024x1024x1024 float32, %d thread(s): scratchnet %.1f GFLOP/s", threadCount, oursGflops);
+        for (Peers.Peer peer : available) {
+            if (peer.name().equals("numpy")) {
+                Map<String, Object> r = peers.run(peer, List.of("--data", dataDir.toString(), "--epochs", "1", "--gflops"));
+                double numpy = ((Number) r.get("matmul_1024_gflops")).doubleValue();
+                gemm.put("numpy_gflops", numpy);
+                gemm.put("ours_over_numpy", oursGflops / numpy);
+                out.printf(Locale.ROOT, ", numpy %.1f GFLOP/s, ratio %.2f", numpy, oursGflops / numpy);
+            }
+        }
+        out.println();
+        report.put("matmul_1024", gemm);
+        if (json != null) {
+            Path tmp = Files.createTempFile(json.toAbsolutePath().getParent(), ".bench", ".tmp");
+            Files.writeString(tmp, Json.write(report) + "\n");
+            Files.move(tmp, json, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            out.println("Wrote " + json);
+        }
+        return 0;
+    }
+
+    private List<EpochMetrics> trainOurs(List<Integer> sizes, int batch, Splits splits, int threadCount) {
+        Random random = new Random(1);
+        Network net = Network.create(Architecture.of(sizes, Activation.SIGMOID, Activation.SOFTMAX), Init.FAN_IN, random);
+        try (Compute compute = new Compute(threadCount)) {
+            return new Trainer(net, new TrainConfig(epochs, batch, eta, Cost.CROSS_ENTROPY), compute)
+                    .fit(splits, random).epochs();
+        }
+    }
+
+    private static void printTable(PrintWriter out, List<Map<String, Object>> rows) {
+        out.printf(Locale.ROOT, "%n%-6s %-11s %9s %9s %20s%n", "batch", "engine", "s/epoch", "test acc", "scratchnet / engine");
+        for (Map<String, Object> row : rows) {
+            boolean ours = row.get("engine").equals("scratchnet");
+            out.printf(Locale.ROOT, "%-6s %-11s %9.3f %8.2f%% %20s%n", row.get("batch"), row.get("engine"),
+                    (Double) row.get("seconds_per_epoch"), 100 * (Double) row.get("test_accuracy"),
+                    ours ? "" : String.format(Locale.ROOT, "%.2f", (Double) row.get("ours_over_this")));
+        }
+        out.flush();
+    }
+
+    /** Best of several 1024³ products on the pool, in GFLOP/s. */
+    static double gflops(int threads) {
+        int n = 1024;
+        Random random = new Random(3);
+        float[] a = new float[n * n], b = new float[n * n], c = new float[n * n];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = random.nextFloat();
+            b[i] = random.nextFloat();
+        }
+        try (Compute compute = new Compute(threads)) {
+            double best = Double.MAX_VALUE;
+            for (int rep = 0; rep < 12; rep++) {
+                long t = System.nanoTime();
+                compute.ab(a, b, c, n, n, n, false);
+                best = Math.min(best, (System.nanoTime() - t) / 1e9);
+            }
+            return 2.0 * n * n * n / best / 1e9;
+        }
+    }
+
+    static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+}
