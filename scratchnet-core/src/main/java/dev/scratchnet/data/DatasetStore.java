@@ -93,7 +93,9 @@ public final class DatasetStore {
             throw new DataException("training images are " + training.imageRows() + "×" + training.imageCols()
                     + " but test images are " + test.imageRows() + "×" + test.imageCols());
         }
-        return new Loaded(spec, training, test, sha256(trainImages), dir.toString());
+        // Files in the cache were checked against their SHA-256 when they entered it; a user's folder is hashed.
+        String sha = dataDir.isPresent() ? sha256(trainImages) : spec.file(DatasetSpec.TRAIN_IMAGES).sha256();
+        return new Loaded(spec, training, test, sha, dir.toString());
     }
 
     /** The file as named, or with {@code .gz}; a message naming both when neither exists. */

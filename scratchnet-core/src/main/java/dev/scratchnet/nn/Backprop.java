@@ -40,9 +40,21 @@ public final class Backprop {
 
     /**
      * Computes the gradients of the cost summed over {@code rows} examples x [rows × n_in] with the given
-     * labels; returns that summed cost (before any update).
+     * labels into {@link #nablaW} and {@link #nablaB}; returns that summed cost.
      */
     public double run(Compute compute, float[] x, int[] labels, int rows, Cost cost) {
+        return pass(compute, x, labels, rows, cost, 0f);
+    }
+
+    /**
+     * One plain SGD step: the same backpropagation, with each layer's BP3/BP4 fused into its update
+     * w ← w − (η/m)·∂C/∂w (so no gradient is stored); returns the summed cost before the step.
+     */
+    public double sgdStep(Compute compute, float[] x, int[] labels, int rows, Cost cost, float learningRate) {
+        return pass(compute, x, labels, rows, cost, learningRate / rows);
+    }
+
+    private double pass(Compute compute, float[] x, int[] labels, int rows, Cost cost, float stepScale) {
         if (rows > ws.capacity()) {
             throw new IllegalArgumentException("batch of " + rows + " exceeds capacity " + ws.capacity());
         }
@@ -53,13 +65,17 @@ public final class Backprop {
         cost.outputDelta(output.activation(), ws.z[last], out, labels, delta[last], rows, output.outputs()); // BP1
         for (int l = last; l >= 0; l--) {
             DenseLayer layer = network.layers().get(l);
-            float[] aPrev = l == 0 ? x : ws.a[l - 1];
-            layer.gradients(compute, delta[l], aPrev, rows, nablaW[l], nablaB[l]); // BP3, BP4
-            if (l > 0) {
+            if (l > 0) { // BP2 first: it needs W^{l+1} before the step changes it
                 DenseLayer prev = network.layers().get(l - 1);
                 layer.backpropagate(compute, delta[l], delta[l - 1], rows); // BP2: δ^{l+1} · W^{l+1}
                 prev.activation().multiplyByDerivative(ws.z[l - 1], ws.a[l - 1], delta[l - 1],
                         rows * prev.outputs()); // BP2: ⊙ σ'(z^l)
+            }
+            float[] aPrev = l == 0 ? x : ws.a[l - 1];
+            if (stepScale == 0f) {
+                layer.gradients(compute, delta[l], aPrev, rows, nablaW[l], nablaB[l]); // BP3, BP4
+            } else {
+                layer.descend(compute, delta[l], aPrev, rows, stepScale); // BP3, BP4 and the step
             }
         }
         return total;

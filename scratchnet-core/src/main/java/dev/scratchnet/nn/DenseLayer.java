@@ -86,6 +86,20 @@ public final class DenseLayer {
         compute.atb(delta, aPrev, nablaW, outputs, inputs, rows); // BP4: ∂C/∂w_jk = a_prev_k · δ_j
     }
 
+    /**
+     * BP3 and BP4 fused with the SGD step, in one pass over the parameters:
+     * W ← W − (η/m)·δᵀ·a_prev and b ← b − (η/m)·Σ_rows δ, where {@code scale} = η/m.
+     */
+    public void descend(Compute compute, float[] delta, float[] aPrev, int rows, float scale) {
+        for (int r = 0; r < rows; r++) {
+            int from = r * outputs;
+            for (int j = 0; j < outputs; j++) {
+                biases[j] -= scale * delta[from + j]; // BP3 + step: b_j ← b_j − (η/m)·δ_j
+            }
+        }
+        compute.atb(delta, aPrev, weights, outputs, inputs, rows, -scale, true); // BP4 + step, [outputs × inputs]
+    }
+
     /** The error passed back, before σ'(z_prev) is applied: δ · W   [rows × inputs] (first half of BP2). */
     public void backpropagate(Compute compute, float[] delta, float[] deltaPrev, int rows) {
         compute.ab(delta, weights, deltaPrev, rows, inputs, outputs, false);

@@ -15,8 +15,14 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class Compute implements AutoCloseable {
 
-    /** Products with fewer multiply-adds than this stay on the calling thread. */
-    static final long PARALLEL_MIN_WORK = 1L << 21;
+    /**
+     * Products with fewer multiply-adds than this stay on the calling thread. Measured: at 10×784×30
+     * (235K multiply-adds, ~18 µs on one thread) two threads already pay, since the workers spin between
+     * products.
+     */
+    static final long PARALLEL_MIN_WORK = 1L << 17;
+    /** A·Bᵀ products with fewer rows than this are split by columns instead. */
+    private static final int MIN_ROWS_PER_PART = 8;
     private static final long SPIN_NANOS = 200_000;
 
     private final MatMul kernel;
@@ -54,28 +60,34 @@ public final class Compute implements AutoCloseable {
 
     /** C[m×n] = A[m×k]·B[k×n], or C += A·B when {@code accumulate}. */
     public void ab(float[] a, float[] b, float[] c, int m, int n, int k, boolean accumulate) {
-        run(Op.AB, a, b, c, m, n, k, accumulate);
+        run(Op.AB, a, b, c, m, n, k, 1f, accumulate);
     }
 
     /** C[m×n] = Aᵀ·B with A [k×m] and B [k×n]. */
     public void atb(float[] a, float[] b, float[] c, int m, int n, int k) {
-        run(Op.ATB, a, b, c, m, n, k, false);
+        atb(a, b, c, m, n, k, 1f, false);
+    }
+
+    /** C[m×n] = α·Aᵀ·B, or C += α·Aᵀ·B when {@code accumulate}. */
+    public void atb(float[] a, float[] b, float[] c, int m, int n, int k, float alpha, boolean accumulate) {
+        run(Op.ATB, a, b, c, m, n, k, alpha, accumulate);
     }
 
     /** C[m×n] = A·Bᵀ with A [m×k] and B [n×k]. */
     public void abt(float[] a, float[] b, float[] c, int m, int n, int k) {
-        run(Op.ABT, a, b, c, m, n, k, false);
+        run(Op.ABT, a, b, c, m, n, k, 1f, false);
     }
 
-    private void run(Op op, float[] a, float[] b, float[] c, int m, int n, int k, boolean accumulate) {
-        boolean parallel = workers.length > 0 && (long) m * n * k >= PARALLEL_MIN_WORK && m >= 8
+    private void run(Op op, float[] a, float[] b, float[] c, int m, int n, int k, float alpha, boolean accumulate) {
+        boolean splittable = m >= MIN_ROWS_PER_PART * 2 || op == Op.ABT && n >= 16;
+        boolean parallel = workers.length > 0 && (long) m * n * k >= PARALLEL_MIN_WORK && splittable
                 && busy.compareAndSet(false, true);
         if (!parallel) {
-            job.compute(kernel, op, a, b, c, 0, m, m, n, k, accumulate);
+            job.compute(kernel, op, a, b, c, 0, m, m, n, k, alpha, accumulate);
             return;
         }
         try {
-            job.set(op, a, b, c, m, n, k, accumulate, workers.length + 1);
+            job.set(op, a, b, c, m, n, k, alpha, accumulate, workers.length + 1);
             pending.set(workers.length);
             generation++;
             for (Worker w : workers) {
@@ -106,10 +118,13 @@ public final class Compute implements AutoCloseable {
         private Op op;
         private float[] a, b, c;
         private int m, n, k, parts;
+        private float alpha;
         private boolean accumulate;
         private volatile Throwable failure;
 
-        void set(Op op, float[] a, float[] b, float[] c, int m, int n, int k, boolean accumulate, int parts) {
+        void set(Op op, float[] a, float[] b, float[] c, int m, int n, int k, float alpha, boolean accumulate,
+                 int parts) {
+            this.alpha = alpha;
             this.op = op;
             this.a = a;
             this.b = b;
@@ -123,22 +138,29 @@ public final class Compute implements AutoCloseable {
         }
 
         void runPart(MatMul kernel, int part) {
-            // Split on multiples of 4 rows so that every part keeps the kernel's 4-row tiles.
-            int from = Math.min(m, (m * part / parts) & ~3);
-            int to = part == parts - 1 ? m : Math.min(m, (m * (part + 1) / parts) & ~3);
             try {
-                compute(kernel, op, a, b, c, from, to, m, n, k, accumulate);
+                if (op == Op.ABT && m < 2 * MIN_ROWS_PER_PART) {
+                    // Few rows: split the columns, on multiples of 4 to keep the kernel's tiles.
+                    kernel.abt(a, b, c, 0, m, boundary(n, part), boundary(n, part + 1), n, k);
+                } else {
+                    compute(kernel, op, a, b, c, boundary(m, part), boundary(m, part + 1), m, n, k, alpha, accumulate);
+                }
             } catch (Throwable t) {
                 failure = t;
             }
         }
 
+        /** Where part p of {@code size} starts: a multiple of 4, except the end. */
+        private int boundary(int size, int part) {
+            return part >= parts ? size : Math.min(size, (size * part / parts) & ~3);
+        }
+
         void compute(MatMul kernel, Op op, float[] a, float[] b, float[] c,
-                     int from, int to, int m, int n, int k, boolean accumulate) {
+                     int from, int to, int m, int n, int k, float alpha, boolean accumulate) {
             switch (op) {
                 case AB -> kernel.ab(a, b, c, from, to, n, k, accumulate);
-                case ATB -> kernel.atb(a, b, c, from, to, m, n, k);
-                case ABT -> kernel.abt(a, b, c, from, to, n, k);
+                case ATB -> kernel.atb(a, b, c, from, to, m, n, k, alpha, accumulate);
+                case ABT -> kernel.abt(a, b, c, from, to, 0, n, n, k);
                 default -> throw new IllegalStateException(op.name());
             }
         }

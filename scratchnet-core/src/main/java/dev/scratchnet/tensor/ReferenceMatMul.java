@@ -30,12 +30,15 @@ public final class ReferenceMatMul implements MatMul {
     }
 
     @Override
-    public void atb(float[] a, float[] b, float[] c, int rowFrom, int rowTo, int m, int n, int k) {
+    public void atb(float[] a, float[] b, float[] c, int rowFrom, int rowTo, int m, int n, int k, float alpha,
+                    boolean accumulate) {
         for (int i = rowFrom; i < rowTo; i++) {
             int ci = i * n;
-            java.util.Arrays.fill(c, ci, ci + n, 0f);
+            if (!accumulate) {
+                java.util.Arrays.fill(c, ci, ci + n, 0f);
+            }
             for (int p = 0; p < k; p++) {
-                float api = a[p * m + i];
+                float api = alpha * a[p * m + i];
                 int bp = p * n;
                 for (int j = 0; j < n; j++) {
                     c[ci + j] = Math.fma(api, b[bp + j], c[ci + j]);
@@ -45,9 +48,9 @@ public final class ReferenceMatMul implements MatMul {
     }
 
     @Override
-    public void abt(float[] a, float[] b, float[] c, int rowFrom, int rowTo, int n, int k) {
+    public void abt(float[] a, float[] b, float[] c, int rowFrom, int rowTo, int colFrom, int colTo, int n, int k) {
         for (int i = rowFrom; i < rowTo; i++) {
-            for (int j = 0; j < n; j++) {
+            for (int j = colFrom; j < colTo; j++) {
                 float sum = 0f;
                 for (int p = 0; p < k; p++) {
                     sum = Math.fma(a[i * k + p], b[j * k + p], sum);

@@ -25,52 +25,53 @@ final class VectorMatMul implements MatMul {
 
     @Override
     public void ab(float[] a, float[] b, float[] c, int rowFrom, int rowTo, int n, int k, boolean accumulate) {
-        strided(a, k, 1, b, c, rowFrom, rowTo, n, k, accumulate);
+        strided(a, k, 1, 1f, b, c, rowFrom, rowTo, n, k, accumulate);
     }
 
     @Override
-    public void atb(float[] a, float[] b, float[] c, int rowFrom, int rowTo, int m, int n, int k) {
-        strided(a, 1, m, b, c, rowFrom, rowTo, n, k, false);
+    public void atb(float[] a, float[] b, float[] c, int rowFrom, int rowTo, int m, int n, int k, float alpha,
+                    boolean accumulate) {
+        strided(a, 1, m, alpha, b, c, rowFrom, rowTo, n, k, accumulate);
     }
 
-    /** C[i][j] (+)= Σ_p A(i,p)·B[p][j], where A(i,p) = a[i·rs + p·ps]: A·B and Aᵀ·B in one loop nest. */
-    private static void strided(float[] a, int rs, int ps, float[] b, float[] c,
+    /** C[i][j] (+)= Σ_p α·A(i,p)·B[p][j], where A(i,p) = a[i·rs + p·ps]: A·B and Aᵀ·B in one loop nest. */
+    private static void strided(float[] a, int rs, int ps, float alpha, float[] b, float[] c,
                                 int rowFrom, int rowTo, int n, int k, boolean accumulate) {
         int nVec = n - n % L;
         int nPair = nVec - nVec % (2 * L);
         int i = rowFrom;
         for (; i + 6 <= rowTo; i += 6) {
             for (int j = 0; j < nPair; j += 2 * L) {
-                tile6x2(a, rs, ps, b, c, i, j, n, k, accumulate);
+                tile6x2(a, rs, ps, alpha, b, c, i, j, n, k, accumulate);
             }
-            rest(a, rs, ps, b, c, i, i + 6, nPair, nVec, n, k, accumulate);
+            rest(a, rs, ps, alpha, b, c, i, i + 6, nPair, nVec, n, k, accumulate);
         }
         for (; i + 4 <= rowTo; i += 4) {
             for (int j = 0; j < nPair; j += 2 * L) {
-                tile4x2(a, rs, ps, b, c, i, j, n, k, accumulate);
+                tile4x2(a, rs, ps, alpha, b, c, i, j, n, k, accumulate);
             }
-            rest(a, rs, ps, b, c, i, i + 4, nPair, nVec, n, k, accumulate);
+            rest(a, rs, ps, alpha, b, c, i, i + 4, nPair, nVec, n, k, accumulate);
         }
         for (; i < rowTo; i++) {
             for (int j = 0; j < nVec; j += L) {
-                row1(a, rs, ps, b, c, i, j, n, k, accumulate);
+                row1(a, rs, ps, alpha, b, c, i, j, n, k, accumulate);
             }
-            scalarTail(a, rs, ps, b, c, i, nVec, n, k, accumulate);
+            scalarTail(a, rs, ps, alpha, b, c, i, nVec, n, k, accumulate);
         }
     }
 
     /** The columns a row tile's pairs of vectors left: one odd vector, then the scalar tail. */
-    private static void rest(float[] a, int rs, int ps, float[] b, float[] c, int from, int to,
+    private static void rest(float[] a, int rs, int ps, float alpha, float[] b, float[] c, int from, int to,
                              int nPair, int nVec, int n, int k, boolean accumulate) {
         for (int r = from; r < to; r++) {
             if (nPair < nVec) {
-                row1(a, rs, ps, b, c, r, nPair, n, k, accumulate);
+                row1(a, rs, ps, alpha, b, c, r, nPair, n, k, accumulate);
             }
-            scalarTail(a, rs, ps, b, c, r, nVec, n, k, accumulate);
+            scalarTail(a, rs, ps, alpha, b, c, r, nVec, n, k, accumulate);
         }
     }
 
-    private static void tile6x2(float[] a, int rs, int ps, float[] b, float[] c,
+    private static void tile6x2(float[] a, int rs, int ps, float alpha, float[] b, float[] c,
                                 int i, int j, int n, int k, boolean accumulate) {
         FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
         int c0 = i * n + j;
@@ -89,17 +90,17 @@ final class VectorMatMul implements MatMul {
             FloatVector b0 = FloatVector.fromArray(S, b, bp);
             FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
             int ap = a0 + p * ps;
-            FloatVector x = FloatVector.broadcast(S, a[ap]);
+            FloatVector x = FloatVector.broadcast(S, alpha * a[ap]);
             c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(S, a[ap + rs]);
+            x = FloatVector.broadcast(S, alpha * a[ap + rs]);
             c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(S, a[ap + 2 * rs]);
+            x = FloatVector.broadcast(S, alpha * a[ap + 2 * rs]);
             c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(S, a[ap + 3 * rs]);
+            x = FloatVector.broadcast(S, alpha * a[ap + 3 * rs]);
             c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(S, a[ap + 4 * rs]);
+            x = FloatVector.broadcast(S, alpha * a[ap + 4 * rs]);
             c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(S, a[ap + 5 * rs]);
+            x = FloatVector.broadcast(S, alpha * a[ap + 5 * rs]);
             c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
         }
         c00.intoArray(c, c0); c01.intoArray(c, c0 + L);
@@ -110,7 +111,7 @@ final class VectorMatMul implements MatMul {
         c50.intoArray(c, c0 + 5 * n); c51.intoArray(c, c0 + 5 * n + L);
     }
 
-    private static void tile4x2(float[] a, int rs, int ps, float[] b, float[] c,
+    private static void tile4x2(float[] a, int rs, int ps, float alpha, float[] b, float[] c,
                                 int i, int j, int n, int k, boolean accumulate) {
         FloatVector c00, c01, c10, c11, c20, c21, c30, c31;
         int c0 = i * n + j, c1 = c0 + n, c2 = c1 + n, c3 = c2 + n;
@@ -127,13 +128,13 @@ final class VectorMatMul implements MatMul {
             FloatVector b0 = FloatVector.fromArray(S, b, bp);
             FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
             int ap = p * ps;
-            FloatVector x = FloatVector.broadcast(S, a[a0 + ap]);
+            FloatVector x = FloatVector.broadcast(S, alpha * a[a0 + ap]);
             c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(S, a[a1 + ap]);
+            x = FloatVector.broadcast(S, alpha * a[a1 + ap]);
             c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(S, a[a2 + ap]);
+            x = FloatVector.broadcast(S, alpha * a[a2 + ap]);
             c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(S, a[a3 + ap]);
+            x = FloatVector.broadcast(S, alpha * a[a3 + ap]);
             c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
         }
         c00.intoArray(c, c0); c01.intoArray(c, c0 + L);
@@ -142,44 +143,44 @@ final class VectorMatMul implements MatMul {
         c30.intoArray(c, c3); c31.intoArray(c, c3 + L);
     }
 
-    private static void row1(float[] a, int rs, int ps, float[] b, float[] c,
+    private static void row1(float[] a, int rs, int ps, float alpha, float[] b, float[] c,
                              int i, int j, int n, int k, boolean accumulate) {
         int ci = i * n + j;
         FloatVector acc = accumulate ? FloatVector.fromArray(S, c, ci) : FloatVector.zero(S);
         int ai = i * rs;
         for (int p = 0, bp = j; p < k; p++, bp += n) {
-            acc = FloatVector.broadcast(S, a[ai + p * ps]).fma(FloatVector.fromArray(S, b, bp), acc);
+            acc = FloatVector.broadcast(S, alpha * a[ai + p * ps]).fma(FloatVector.fromArray(S, b, bp), acc);
         }
         acc.intoArray(c, ci);
     }
 
-    private static void scalarTail(float[] a, int rs, int ps, float[] b, float[] c,
+    private static void scalarTail(float[] a, int rs, int ps, float alpha, float[] b, float[] c,
                                    int i, int jFrom, int n, int k, boolean accumulate) {
         int ai = i * rs;
         for (int j = jFrom; j < n; j++) {
             float sum = accumulate ? c[i * n + j] : 0f;
             for (int p = 0; p < k; p++) {
-                sum = Math.fma(a[ai + p * ps], b[p * n + j], sum);
+                sum = Math.fma(alpha * a[ai + p * ps], b[p * n + j], sum);
             }
             c[i * n + j] = sum;
         }
     }
 
     @Override
-    public void abt(float[] a, float[] b, float[] c, int rowFrom, int rowTo, int n, int k) {
+    public void abt(float[] a, float[] b, float[] c, int rowFrom, int rowTo, int colFrom, int colTo, int n, int k) {
         int i = rowFrom;
         for (; i + 2 <= rowTo; i += 2) {
-            int j = 0;
-            for (; j + 4 <= n; j += 4) {
+            int j = colFrom;
+            for (; j + 4 <= colTo; j += 4) {
                 dot2x4(a, b, c, i, j, n, k);
             }
-            for (; j < n; j++) {
+            for (; j < colTo; j++) {
                 c[i * n + j] = dot(a, i * k, b, j * k, k);
                 c[(i + 1) * n + j] = dot(a, (i + 1) * k, b, j * k, k);
             }
         }
         for (; i < rowTo; i++) {
-            for (int j = 0; j < n; j++) {
+            for (int j = colFrom; j < colTo; j++) {
                 c[i * n + j] = dot(a, i * k, b, j * k, k);
             }
         }

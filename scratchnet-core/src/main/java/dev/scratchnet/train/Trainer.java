@@ -4,7 +4,6 @@ import dev.scratchnet.data.DataException;
 import dev.scratchnet.data.Dataset;
 import dev.scratchnet.data.Splits;
 import dev.scratchnet.nn.Backprop;
-import dev.scratchnet.nn.DenseLayer;
 import dev.scratchnet.nn.Network;
 import dev.scratchnet.tensor.Compute;
 import java.util.ArrayList;
@@ -108,20 +107,7 @@ public final class Trainer {
             training.image(i, x, r * n);
             labels[r] = training.label(i);
         }
-        double cost = backprop.run(compute, x, labels, rows, config.cost());
-        float scale = config.learningRate() / rows; // η/m
-        List<DenseLayer> layers = network.layers();
-        for (int l = 0; l < layers.size(); l++) {
-            descend(layers.get(l).weights(), backprop.nablaW(l), scale); // w ← w − (η/m)·∂C/∂w
-            descend(layers.get(l).biases(), backprop.nablaB(l), scale); // b ← b − (η/m)·∂C/∂b
-        }
-        return cost;
-    }
-
-    private static void descend(float[] params, float[] gradient, float scale) {
-        for (int i = 0; i < params.length; i++) {
-            params[i] -= scale * gradient[i];
-        }
+        return backprop.sgdStep(compute, x, labels, rows, config.cost(), config.learningRate()); // w ← w − (η/m)·∂C/∂w
     }
 
     /** Fisher–Yates, drawing from the seeded generator. */

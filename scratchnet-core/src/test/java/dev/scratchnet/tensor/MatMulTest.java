@@ -50,11 +50,17 @@ class MatMulTest {
         for (int[] s : SHAPES) {
             int m = s[0], n = s[1], k = s[2];
             float[] a = random(random, k * m), b = random(random, k * n);
-            float[] expected = new float[m * n], actual = new float[m * n];
-            reference.atb(a, b, expected, 0, m, m, n, k);
-            fast.atb(a, b, actual, 0, m, m, n, k);
-            assertClose(actual, expected, termScale(m, n, k, (i, p) -> a[p * m + i], (p, j) -> b[p * n + j]), null,
-                    "atb " + m + "x" + n + "x" + k);
+            for (float alpha : new float[] {1f, -0.25f}) {
+                for (boolean accumulate : new boolean[] {false, true}) {
+                    float[] c0 = random(random, m * n);
+                    float[] expected = c0.clone(), actual = c0.clone();
+                    reference.atb(a, b, expected, 0, m, m, n, k, alpha, accumulate);
+                    fast.atb(a, b, actual, 0, m, m, n, k, alpha, accumulate);
+                    float[] scale = termScale(m, n, k, (i, p) -> alpha * a[p * m + i], (p, j) -> b[p * n + j]);
+                    assertClose(actual, expected, scale, accumulate ? c0 : null,
+                            "atb " + m + "x" + n + "x" + k + " alpha " + alpha + " accumulate " + accumulate);
+                }
+            }
         }
     }
 
@@ -65,8 +71,8 @@ class MatMulTest {
             int m = s[0], n = s[1], k = s[2];
             float[] a = random(random, m * k), b = random(random, n * k);
             float[] expected = new float[m * n], actual = new float[m * n];
-            reference.abt(a, b, expected, 0, m, n, k);
-            fast.abt(a, b, actual, 0, m, n, k);
+            reference.abt(a, b, expected, 0, m, 0, n, n, k);
+            fast.abt(a, b, actual, 0, m, 0, n, n, k);
             assertClose(actual, expected, termScale(m, n, k, (i, p) -> a[i * k + p], (p, j) -> b[j * k + p]), null,
                     "abt " + m + "x" + n + "x" + k);
         }
@@ -75,7 +81,12 @@ class MatMulTest {
     @Test
     void resultsDoNotDependOnTheThreadCount() {
         Random random = new Random(10);
-        int m = 256, n = 100, k = 784;
+        for (int m : new int[] {256, 10}) {
+            sameForAnyThreadCount(random, m, 100, 784);
+        }
+    }
+
+    private void sameForAnyThreadCount(Random random, int m, int n, int k) {
         float[] a = random(random, m * k), b = random(random, n * k), g = random(random, m * n);
         try (Compute one = new Compute(1); Compute two = new Compute(2)) {
             float[] c1 = new float[m * n], c2 = new float[m * n];
@@ -83,8 +94,8 @@ class MatMulTest {
             two.abt(a, b, c2, m, n, k);
             assertThat(c2).containsExactly(c1);
             float[] w1 = new float[n * k], w2 = new float[n * k];
-            one.atb(g, a, w1, n, k, m);
-            two.atb(g, a, w2, n, k, m);
+            one.atb(g, a, w1, n, k, m, -0.5f, true);
+            two.atb(g, a, w2, n, k, m, -0.5f, true);
             assertThat(w2).containsExactly(w1);
             float[] d1 = new float[m * k], d2 = new float[m * k];
             one.ab(g, b, d1, m, k, n, false);
