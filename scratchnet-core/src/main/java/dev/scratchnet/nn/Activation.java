@@ -1,5 +1,6 @@
 package dev.scratchnet.nn;
 
+import dev.scratchnet.tensor.Kernels;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -40,11 +41,7 @@ public enum Activation {
     public void apply(float[] z, float[] a, int rows, int cols) {
         int count = rows * cols;
         switch (this) {
-            case SIGMOID -> {
-                for (int i = 0; i < count; i++) {
-                    a[i] = sigmoid(z[i]);
-                }
-            }
+            case SIGMOID -> Kernels.elementwise().sigmoid(z, a, 0, count);
             case TANH -> {
                 for (int i = 0; i < count; i++) {
                     a[i] = (float) Math.tanh(z[i]);
@@ -87,10 +84,6 @@ public enum Activation {
             }
             default -> throw new IllegalStateException(id() + " has no element-wise derivative");
         }
-    }
-
-    static float sigmoid(float z) {
-        return (float) (1.0 / (1.0 + Math.exp(-z)));
     }
 
     /** a_j = e^{z_j − max} / Σ_k e^{z_k − max}: shifting by the row's maximum keeps exp from overflowing. */

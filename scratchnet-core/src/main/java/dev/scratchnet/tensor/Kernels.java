@@ -4,6 +4,7 @@ package dev.scratchnet.tensor;
 public final class Kernels {
 
     private static final MatMul BEST = load();
+    private static final Elementwise ELEMENTWISE = loadElementwise();
 
     private Kernels() {
     }
@@ -11,6 +12,11 @@ public final class Kernels {
     /** The Vector API kernel when {@code jdk.incubator.vector} is present, else the plain-Java one. */
     public static MatMul best() {
         return BEST;
+    }
+
+    /** Element-wise functions: SIMD when the Vector API module is present; the same bits either way. */
+    public static Elementwise elementwise() {
+        return ELEMENTWISE;
     }
 
     /** The plain-Java reference kernel. */
@@ -21,6 +27,18 @@ public final class Kernels {
     /** True when the Vector API module was given to this JVM ({@code --add-modules jdk.incubator.vector}). */
     public static boolean vectorApiPresent() {
         return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    }
+
+    private static Elementwise loadElementwise() {
+        if (vectorApiPresent()) {
+            try {
+                return (Elementwise) Class.forName("dev.scratchnet.tensor.VectorElementwise").getDeclaredConstructor()
+                        .newInstance();
+            } catch (ReflectiveOperationException | LinkageError e) {
+                return new Elementwise.Scalar();
+            }
+        }
+        return new Elementwise.Scalar();
     }
 
     private static MatMul load() {

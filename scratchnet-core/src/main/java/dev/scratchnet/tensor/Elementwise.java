@@ -1,0 +1,65 @@
+package dev.scratchnet.tensor;
+
+/**
+ * Element-wise functions over float arrays. The SIMD implementation and the scalar one perform the same
+ * IEEE operations in the same order, so they return the same bits: results never depend on which one ran
+ * or on JIT state. (Vector API lanewise transcendentals are avoided for that reason.)
+ */
+public interface Elementwise {
+
+    /** dst[i] = σ(src[i]) = 1 / (1 + e^{−src[i]}) for i in [from, to). */
+    void sigmoid(float[] src, float[] dst, int from, int to);
+
+    /**
+     * e^x in float from basic operations: x = n·ln2 + r with n = round(x·log2 e) and |r| ≤ ln2/2, then
+     * e^r by its Taylor polynomial to r⁶ (truncation below 1.2e-7 relative) and 2^n by building the float's
+     * exponent bits. x is clamped to [−87, 88], keeping 2^n a normal float.
+     */
+    static float exp(float x) {
+        x = Math.min(Math.max(x, ExpConstants.MIN), ExpConstants.MAX);
+        float t = Math.fma(x, ExpConstants.LOG2E, ExpConstants.ROUND);
+        float n = t - ExpConstants.ROUND;
+        float r = Math.fma(n, -ExpConstants.LN2_HI, x);
+        r = Math.fma(n, -ExpConstants.LN2_LO, r);
+        float p = ExpConstants.C6;
+        p = Math.fma(p, r, ExpConstants.C5);
+        p = Math.fma(p, r, ExpConstants.C4);
+        p = Math.fma(p, r, ExpConstants.C3);
+        p = Math.fma(p, r, ExpConstants.C2);
+        p = Math.fma(p, r, 1f);
+        p = Math.fma(p, r, 1f);
+        return p * Float.intBitsToFloat((Float.floatToRawIntBits(t) - ExpConstants.BIAS) << 23);
+    }
+
+    /** The scalar implementation. */
+    final class Scalar implements Elementwise {
+        @Override
+        public void sigmoid(float[] src, float[] dst, int from, int to) {
+            for (int i = from; i < to; i++) {
+                dst[i] = 1f / (1f + exp(-src[i]));
+            }
+        }
+    }
+
+    /** Constants of {@link #exp}, shared by both implementations. */
+    final class ExpConstants {
+        static final float MIN = -87f;
+        static final float MAX = 88f;
+        static final float LOG2E = 1.44269504f;
+        /** 1.5·2²³: adding it rounds to an integer, which then sits in the low mantissa bits. */
+        static final float ROUND = 12582912f;
+        /** ln 2 split in two so that n·LN2_HI is exact. */
+        static final float LN2_HI = 0.693145752f;
+        static final float LN2_LO = 1.42860677e-6f;
+        static final float C2 = 1f / 2;
+        static final float C3 = 1f / 6;
+        static final float C4 = 1f / 24;
+        static final float C5 = 1f / 120;
+        static final float C6 = 1f / 720;
+        /** Bits of ROUND less the float exponent bias 127: (bits(t) − BIAS) is n + 127. */
+        static final int BIAS = Float.floatToRawIntBits(ROUND) - 127;
+
+        private ExpConstants() {
+        }
+    }
+}

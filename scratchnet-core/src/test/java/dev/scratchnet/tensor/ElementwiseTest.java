@@ -1,0 +1,45 @@
+package dev.scratchnet.tensor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class ElementwiseTest {
+
+    @Test
+    void expIsWithinFourUlpOfTheLibraryExpOverTheUsableRange() {
+        Random random = new Random(4);
+        for (int i = 0; i < 200_000; i++) {
+            float x = (random.nextFloat() * 2 - 1) * 87f;
+            float ours = Elementwise.exp(x);
+            double exact = Math.exp(x);
+            assertThat(Math.abs(ours - exact)).as("exp(%s)", x).isLessThanOrEqualTo(4 * Math.ulp((float) exact));
+        }
+        assertThat(Elementwise.exp(0f)).isEqualTo(1f);
+        assertThat(Elementwise.exp(-1000f)).isEqualTo(Elementwise.exp(-87f)).isPositive();
+        assertThat(Elementwise.exp(1000f)).isEqualTo(Elementwise.exp(88f)).isFinite();
+    }
+
+    @Test
+    void simdAndScalarSigmoidGiveIdenticalBits() {
+        Random random = new Random(5);
+        float[] z = new float[1003];
+        for (int i = 0; i < z.length; i++) {
+            z[i] = (float) (random.nextGaussian() * 20);
+        }
+        z[0] = 0f;
+        z[1] = -200f;
+        z[2] = 200f;
+        float[] simd = new float[z.length];
+        float[] scalar = new float[z.length];
+        Kernels.elementwise().sigmoid(z, simd, 0, z.length);
+        new Elementwise.Scalar().sigmoid(z, scalar, 0, z.length);
+        assertThat(Kernels.elementwise()).isNotInstanceOf(Elementwise.Scalar.class);
+        assertThat(simd).containsExactly(scalar);
+        for (int i = 0; i < z.length; i++) {
+            double exact = 1 / (1 + Math.exp(-z[i]));
+            assertThat((double) simd[i]).as("σ(%s)", z[i]).isCloseTo(exact, org.assertj.core.data.Offset.offset(3e-7));
+        }
+    }
+}
