@@ -17,29 +17,26 @@ final class VectorElementwise implements Elementwise {
     public void sigmoid(float[] src, float[] dst, int from, int to) {
         int i = from;
         FloatVector one = FloatVector.broadcast(S, 1f);
+        // exp is written out in the loop, not called: when JDK 17's C2 does not inline a method taking and
+        // returning vectors, every vector crossing the call is boxed (9 KB per call measured).
         for (int bound = to - S.length(); i <= bound; i += S.length()) {
-            FloatVector e = exp(FloatVector.fromArray(S, src, i).neg());
+            FloatVector x = FloatVector.fromArray(S, src, i).neg().max(ExpConstants.MIN).min(ExpConstants.MAX);
+            FloatVector t = x.fma(ExpConstants.LOG2E, ExpConstants.ROUND);
+            FloatVector n = t.sub(ExpConstants.ROUND);
+            FloatVector r = n.fma(FloatVector.broadcast(S, -ExpConstants.LN2_HI), x);
+            r = n.fma(FloatVector.broadcast(S, -ExpConstants.LN2_LO), r);
+            FloatVector p = r.fma(ExpConstants.C6, ExpConstants.C5);
+            p = p.fma(r, FloatVector.broadcast(S, ExpConstants.C4));
+            p = p.fma(r, FloatVector.broadcast(S, ExpConstants.C3));
+            p = p.fma(r, FloatVector.broadcast(S, ExpConstants.C2));
+            p = p.fma(r, one);
+            p = p.fma(r, one);
+            IntVector bits = ((IntVector) t.reinterpretAsInts()).sub(ExpConstants.BIAS).lanewise(VectorOperators.LSHL, 23);
+            FloatVector e = p.mul(bits.reinterpretAsFloats()); // e^{−z}, as Elementwise.exp computes it
             one.div(one.add(e)).intoArray(dst, i);
         }
         for (; i < to; i++) {
             dst[i] = 1f / (1f + Elementwise.exp(-src[i]));
         }
-    }
-
-    static FloatVector exp(FloatVector x) {
-        x = x.max(ExpConstants.MIN).min(ExpConstants.MAX);
-        FloatVector t = x.fma(FloatVector.broadcast(S, ExpConstants.LOG2E), FloatVector.broadcast(S, ExpConstants.ROUND));
-        FloatVector n = t.sub(ExpConstants.ROUND);
-        FloatVector r = n.fma(FloatVector.broadcast(S, -ExpConstants.LN2_HI), x);
-        r = n.fma(FloatVector.broadcast(S, -ExpConstants.LN2_LO), r);
-        FloatVector p = FloatVector.broadcast(S, ExpConstants.C6);
-        p = p.fma(r, FloatVector.broadcast(S, ExpConstants.C5));
-        p = p.fma(r, FloatVector.broadcast(S, ExpConstants.C4));
-        p = p.fma(r, FloatVector.broadcast(S, ExpConstants.C3));
-        p = p.fma(r, FloatVector.broadcast(S, ExpConstants.C2));
-        p = p.fma(r, FloatVector.broadcast(S, 1f));
-        p = p.fma(r, FloatVector.broadcast(S, 1f));
-        IntVector bits = ((IntVector) t.reinterpretAsInts()).sub(ExpConstants.BIAS).lanewise(VectorOperators.LSHL, 23);
-        return p.mul(bits.reinterpretAsFloats());
     }
 }

@@ -1,0 +1,87 @@
+package dev.scratchnet.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.scratchnet.data.Dataset;
+import dev.scratchnet.data.Idx;
+import dev.scratchnet.nn.Activation;
+import dev.scratchnet.nn.Cost;
+import dev.scratchnet.nn.Network;
+import dev.scratchnet.tensor.Compute;
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/**
+ * After warm-up, a training step allocates nothing: the bytes allocated by every thread that takes part
+ * (the caller and the pool's workers) are summed with ThreadMXBean over a few hundred steps.
+ */
+class AllocationTest {
+
+    @Test
+    void aTrainingStepAllocatesNothingAfterWarmUp() throws Exception {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        assertThat(threads.isThreadAllocatedMemorySupported()).isTrue();
+        Dataset data = randomData(2000);
+        for (int batch : new int[] {10, 128}) {
+            Network net = Network.builder(784).hidden(100, Activation.SIGMOID).output(10, Activation.SOFTMAX).build();
+            try (Compute compute = new Compute(2)) {
+                Trainer trainer = new Trainer(net, new TrainConfig(1, batch, 0.1f, Cost.CROSS_ENTROPY), compute);
+                int[] order = new int[data.size()];
+                for (int i = 0; i < order.length; i++) {
+                    order[i] = i;
+                }
+                for (int s = 0; s < 500; s++) { // warm-up: JIT compilation allocates
+                    trainer.step(data, order, (s * batch) % (data.size() - batch), batch);
+                }
+                long[] ids = participants();
+                long before = sum(threads.getThreadAllocatedBytes(ids));
+                int steps = 300;
+                for (int s = 0; s < steps; s++) {
+                    trainer.step(data, order, (s * batch) % (data.size() - batch), batch);
+                }
+                long perStep = (sum(threads.getThreadAllocatedBytes(ids)) - before) / steps;
+                assertThat(perStep).as("bytes allocated per step, mini-batch %d, over %d threads", batch, ids.length)
+                        .isLessThanOrEqualTo(16);
+            }
+        }
+    }
+
+    /** This thread and the compute pool's workers. */
+    private static long[] participants() {
+        List<Long> ids = new java.util.ArrayList<>();
+        ids.add(Thread.currentThread().getId());
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith("scratchnet-compute-")) {
+                ids.add(t.getId());
+            }
+        }
+        assertThat(ids).as("the pool's worker takes part").hasSizeGreaterThan(1);
+        return ids.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    private static long sum(long[] values) {
+        AtomicLong total = new AtomicLong();
+        for (long v : values) {
+            total.addAndGet(Math.max(0, v));
+        }
+        return total.get();
+    }
+
+    private static Dataset randomData(int n) {
+        Random random = new Random(1);
+        ByteBuffer images = ByteBuffer.allocate(16 + n * 784).putInt(0x803).putInt(n).putInt(28).putInt(28);
+        ByteBuffer labels = ByteBuffer.allocate(8 + n).putInt(0x801).putInt(n);
+        for (int i = 0; i < n; i++) {
+            for (int p = 0; p < 784; p++) {
+                images.put((byte) random.nextInt(256));
+            }
+            labels.put((byte) random.nextInt(10));
+        }
+        return Dataset.of("random", Idx.parse(images.array(), 3, "images"), Idx.parse(labels.array(), 1, "labels"),
+                List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"));
+    }
+}
