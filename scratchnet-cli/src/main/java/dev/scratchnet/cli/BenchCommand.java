@@ -3,6 +3,7 @@ package dev.scratchnet.cli;
 import dev.scratchnet.data.DatasetSpec;
 import dev.scratchnet.data.DatasetStore;
 import dev.scratchnet.data.Splits;
+import dev.scratchnet.io.AtomicFile;
 import dev.scratchnet.io.Json;
 import dev.scratchnet.nn.Activation;
 import dev.scratchnet.nn.Architecture;
@@ -14,7 +15,6 @@ import dev.scratchnet.train.EpochMetrics;
 import dev.scratchnet.train.TrainConfig;
 import dev.scratchnet.train.Trainer;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -144,10 +144,7 @@ final class BenchCommand implements Callable<Integer> {
         out.println();
         report.put("matmul_1024", gemm);
         if (json != null) {
-            Path tmp = Files.createTempFile(json.toAbsolutePath().getParent(), ".bench", ".tmp");
-            Files.writeString(tmp, Json.write(report) + "\n");
-            Files.move(tmp, json, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            AtomicFile.write(json, (Json.write(report) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
             out.println("Wrote " + json);
         }
         return 0;

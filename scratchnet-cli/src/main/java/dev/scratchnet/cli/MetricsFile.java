@@ -1,15 +1,13 @@
 package dev.scratchnet.cli;
 
+import dev.scratchnet.io.AtomicFile;
 import dev.scratchnet.io.Json;
 import dev.scratchnet.train.EpochMetrics;
 import dev.scratchnet.train.TrainingListener;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,15 +59,7 @@ final class MetricsFile implements TrainingListener {
 
     private void flush() {
         try {
-            Path dir = file.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-            Files.write(tmp, lines, StandardCharsets.UTF_8);
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
+            AtomicFile.write(file, (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write metrics file " + file + ": " + e.getMessage(), e);
         }
