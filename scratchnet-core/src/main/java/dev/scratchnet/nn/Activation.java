@@ -1,8 +1,6 @@
 package dev.scratchnet.nn;
 
 import dev.scratchnet.tensor.Kernels;
-import java.util.Arrays;
-import java.util.Locale;
 
 /**
  * Activation functions σ, applied row by row to a mini-batch of weighted inputs z [rows × cols].
@@ -15,18 +13,12 @@ public enum Activation {
 
     /** The lower-case name used on the command line and in model files. */
     public String id() {
-        return name().toLowerCase(Locale.ROOT);
+        return Names.id(this);
     }
 
     /** Parses a lower-case name, with a message that lists the valid ones. */
     public static Activation parse(String id) {
-        for (Activation a : values()) {
-            if (a.id().equals(id)) {
-                return a;
-            }
-        }
-        throw new IllegalArgumentException("unknown activation '" + id + "'; use one of "
-                + Arrays.stream(values()).map(Activation::id).toList());
+        return Names.parse(Activation.class, "activation", id);
     }
 
     public boolean allowedInHiddenLayer() {

@@ -1,7 +1,5 @@
 package dev.scratchnet.nn;
 
-import java.util.Arrays;
-import java.util.Locale;
 
 /**
  * Cost functions C, each owning its value and its output error δ^L (BP1), for a mini-batch whose desired
@@ -20,17 +18,11 @@ public enum Cost {
     QUADRATIC, CROSS_ENTROPY;
 
     public String id() {
-        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        return Names.id(this);
     }
 
     public static Cost parse(String id) {
-        for (Cost c : values()) {
-            if (c.id().equals(id)) {
-                return c;
-            }
-        }
-        throw new IllegalArgumentException("unknown cost '" + id + "'; use one of "
-                + Arrays.stream(values()).map(Cost::id).toList());
+        return Names.parse(Cost.class, "cost", id);
     }
 
     /** The cost summed over {@code rows} examples; {@code z}, {@code a} are [rows × cols]. */

@@ -1,7 +1,5 @@
 package dev.scratchnet.nn;
 
-import java.util.Arrays;
-import java.util.Locale;
 import java.util.Random;
 
 /**
@@ -17,17 +15,11 @@ public enum Init {
     NORMAL, FAN_IN;
 
     public String id() {
-        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        return Names.id(this);
     }
 
     public static Init parse(String id) {
-        for (Init i : values()) {
-            if (i.id().equals(id)) {
-                return i;
-            }
-        }
-        throw new IllegalArgumentException("unknown init '" + id + "'; use one of "
-                + Arrays.stream(values()).map(Init::id).toList());
+        return Names.parse(Init.class, "init", id);
     }
 
     /** Fills weights [nOut × nIn] and biases [nOut] from the given generator. */
