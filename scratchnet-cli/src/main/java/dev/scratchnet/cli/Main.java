@@ -37,6 +37,7 @@ public final class Main {
     private static int handleError(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
         PrintWriter err = cli.getErr();
         if (e instanceof IllegalArgumentException || e instanceof DataException || e instanceof ModelFormatException
+                || e instanceof dev.scratchnet.train.TrainingException
                 || e instanceof UncheckedIOException || e instanceof IOException) {
             err.println("scratchnet: error: " + e.getMessage());
         } else {

@@ -70,7 +70,9 @@ final class Progress implements TrainingListener {
         epochStart = 0;
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "epoch %2d/%d  cost %.4f", m.epoch(), epochs,
                 m.trainCost()));
+        m.trainAccuracy().ifPresent(v -> line.append(String.format(Locale.ROOT, "  train %.2f%%", 100 * v)));
         m.validationAccuracy().ifPresent(v -> line.append(String.format(Locale.ROOT, "  validation %.2f%%", 100 * v)));
+        m.validationCost().ifPresent(v -> line.append(String.format(Locale.ROOT, " (cost %.4f)", v)));
         line.append(String.format(Locale.ROOT, "  test %.2f%%  %.2f s (%,.0f ex/s)", 100 * m.testAccuracy(),
                 m.seconds(), m.examples() / Math.max(m.seconds(), 1e-9)));
         out.println(line);

@@ -12,7 +12,10 @@ import dev.scratchnet.nn.Init;
 import dev.scratchnet.nn.Network;
 import dev.scratchnet.tensor.Compute;
 import dev.scratchnet.train.EpochMetrics;
+import dev.scratchnet.train.Optimizer;
 import dev.scratchnet.train.Preset;
+import dev.scratchnet.train.Schedule;
+import dev.scratchnet.train.TrainConfig;
 import dev.scratchnet.train.Trainer;
 import dev.scratchnet.train.TrainingListener;
 import java.io.PrintWriter;
@@ -20,8 +23,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -36,7 +41,7 @@ import picocli.CommandLine.Spec;
                     + "([784,30,10] sigmoid, softmax output, cross-entropy, fan-in init, eta 0.5, batch 10, 30 epochs)."})
 final class TrainCommand implements Callable<Integer> {
 
-    @Option(names = "--preset", paramLabel = "NAME", description = "default or book-ch1.")
+    @Option(names = "--preset", paramLabel = "NAME", description = "default, book-ch1 or book-ch3.")
     String preset;
 
     @Option(names = "--layers", paramLabel = "SIZES", description = "Layer sizes, input first, e.g. 784,30,10.")
@@ -51,7 +56,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--cost", paramLabel = "NAME", description = "quadratic or cross-entropy.")
     String cost;
 
-    @Option(names = "--init", paramLabel = "NAME", description = "normal (N(0,1)) or fan-in (N(0,1/n_in)).")
+    @Option(names = "--init", paramLabel = "NAME",
+            description = "normal (N(0,1)), fan-in (N(0,1/n_in)), xavier (N(0,2/(n_in+n_out))) or he (N(0,2/n_in)).")
     String init;
 
     @Option(names = "--epochs", paramLabel = "N", description = "Passes over the training data.")
@@ -60,8 +66,53 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch", paramLabel = "M", description = "Mini-batch size.")
     Integer batch;
 
-    @Option(names = "--eta", paramLabel = "ETA", description = "Learning rate.")
+    @Option(names = "--eta", paramLabel = "ETA", description = "Learning rate (the schedule's starting value).")
     Float eta;
+
+    @Option(names = "--optimizer", paramLabel = "NAME", description = "sgd, momentum, nesterov, adam or rmsprop.")
+    String optimizer;
+
+    @Option(names = "--momentum", paramLabel = "MU", description = "Momentum of momentum and nesterov (default 0.9).")
+    Float momentum;
+
+    @Option(names = "--beta1", paramLabel = "B1", description = "Adam's first-moment decay (default 0.9).")
+    Float beta1;
+
+    @Option(names = "--beta2", paramLabel = "B2", description = "Adam's second-moment decay (default 0.999); RMSprop's decay (default 0.9).")
+    Float beta2;
+
+    @Option(names = "--clip-norm", paramLabel = "C", description = "Scale gradients down to this L2 norm (default: off).")
+    Float clipNorm;
+
+    @Option(names = "--l2", paramLabel = "LAMBDA", description = "L2 regularization λ, the book's (λ/2n)Σw² (default 0).")
+    Float l2;
+
+    @Option(names = "--l1", paramLabel = "LAMBDA", description = "L1 regularization λ, (λ/n)Σ|w| (default 0).")
+    Float l1;
+
+    @Option(names = "--dropout", paramLabel = "P", description = "Drop hidden neurons with probability P in training (default 0).")
+    Float dropout;
+
+    @Option(names = "--schedule", paramLabel = "NAME", description = "constant, step, cosine or book (default constant).")
+    String schedule;
+
+    @Option(names = "--step-every", paramLabel = "N", description = "Epochs between steps of the step schedule (default 10).")
+    Integer stepEvery;
+
+    @Option(names = "--step-factor", paramLabel = "F", description = "Multiplier per step of the step schedule (default 0.5).")
+    Float stepFactor;
+
+    @Option(names = "--patience", paramLabel = "N", description = "Book schedule: halve eta after N epochs without a better validation accuracy (default 10).")
+    Integer patience;
+
+    @Option(names = "--halvings", paramLabel = "N", description = "Book schedule: stop after N halvings (default 7).")
+    Integer halvings;
+
+    @Option(names = "--early-stop", paramLabel = "N", description = "Stop after N epochs without a better validation accuracy; keep the best weights.")
+    Integer earlyStop;
+
+    @Option(names = "--monitor", description = "Also measure training accuracy and validation cost each epoch (slower).")
+    boolean monitor;
 
     @Mixin
     DataOptions data = new DataOptions();
@@ -100,20 +151,24 @@ final class TrainCommand implements Callable<Integer> {
         Splits splits = Splits.of(loaded.training(), loaded.test(), validation);
         Path modelPath = save != null ? save : Path.of("models", dataset + "-" + setup.name() + ".safetensors");
 
+        TrainConfig t = setup.training();
         out.printf(Locale.ROOT, "Training %s on %s: layers %s, %s hidden, %s output, %s cost, %s init, "
-                        + "eta %s, batch %d, %d epochs, seed %d, %d thread(s)%n", setup.name(), dataset,
-                arch.sizesText(), setup.hidden().id(), setup.output().id(), setup.cost().id(), setup.init().id(),
-                setup.eta(), setup.batch(), setup.epochs(), seed, threadCount);
+                        + "%s, eta %s (%s schedule), batch %d, %d epochs%s%s%s, seed %d, %d thread(s)%n", setup.name(),
+                dataset, arch.sizesText(), setup.hidden().id(), setup.output().id(), t.cost().id(), setup.init().id(),
+                t.optimizer().kind().id(), t.learningRate(), t.schedule().kind().id(), t.batchSize(), t.epochs(),
+                t.l2() > 0 ? ", l2 " + t.l2() : "", t.l1() > 0 ? ", l1 " + t.l1() : "",
+                t.dropout() > 0 ? ", dropout " + t.dropout() : "", seed, threadCount);
         out.printf(Locale.ROOT, "Data: %,d training, %,d validation, %,d test images%n", splits.training().size(),
                 splits.validation().map(d -> d.size()).orElse(0), splits.test().size());
 
         Random random = new Random(seed); // one generator for the run: initialization, then every shuffle
         Network network = Network.create(arch, setup.init(), random);
+        TrainConfig config = withMonitor(setup.training(), monitor);
         MetricsFile metricsFile = metrics == null ? null : new MetricsFile(metrics);
-        Progress progress = new Progress(out, Progress.isTerminal(), setup.epochs());
+        Progress progress = new Progress(out, Progress.isTerminal(), t.epochs());
         Trainer.Result result;
         try (Compute compute = new Compute(threadCount); StopSignal stop = new StopSignal()) {
-            Trainer trainer = new Trainer(network, setup.trainConfig(), compute);
+            Trainer trainer = new Trainer(network, config, compute);
             result = trainer.fit(splits, random, both(progress, metricsFile), stop::requested);
             finish(out, result, setup, network, loaded, modelPath, metricsFile);
         }
@@ -123,7 +178,7 @@ final class TrainCommand implements Callable<Integer> {
     private void finish(PrintWriter out, Trainer.Result result, Preset setup, Network network, DatasetStore.Loaded loaded,
                         Path modelPath, MetricsFile metricsFile) throws java.io.IOException {
         List<EpochMetrics> epochs = result.epochs();
-        double finalAccuracy = epochs.get(epochs.size() - 1).testAccuracy();
+        double finalAccuracy = result.finalTestAccuracy();
         ModelFile.save(modelPath, network, new ModelInfo(setup.describe(seed), loaded.spec().name(),
                 loaded.trainImagesSha256(), ModelInfo.PIXEL_SCALING, loaded.spec().classNames(), finalAccuracy));
         if (metricsFile != null) {
@@ -139,21 +194,45 @@ final class TrainCommand implements Callable<Integer> {
 
     /** The preset named, else the plain base when any model flag is given, else the default preset. */
     Preset resolveSetup() {
-        boolean anyModelFlag = layers != null || activation != null || output != null || cost != null || init != null
-                || epochs != null || batch != null || eta != null;
+        boolean anyModelFlag = Stream.of(layers, activation, output, cost, init, epochs, batch, eta, optimizer,
+                momentum, beta1, beta2, clipNorm, l2, l1, dropout, schedule, stepEvery, stepFactor, patience, halvings,
+                earlyStop).anyMatch(Objects::nonNull);
         Preset base = preset != null ? Preset.named(preset) : anyModelFlag ? Preset.PLAIN : Preset.DEFAULT;
-        Preset setup = base.with(layers == null ? null : parseLayers(layers),
-                activation == null ? null : Activation.parse(activation),
-                output == null ? null : Activation.parse(output), cost == null ? null : Cost.parse(cost),
-                init == null ? null : Init.parse(init), epochs, batch, eta);
+        TrainConfig t = base.training();
+        Optimizer.Kind kind = optimizer == null ? t.optimizer().kind() : Optimizer.Kind.parse(optimizer);
+        float defaultBeta2 = kind == Optimizer.Kind.RMSPROP && t.optimizer().kind() != kind ? 0.9f : t.optimizer().beta2();
+        Optimizer.Config opt = new Optimizer.Config(kind, or(momentum, t.optimizer().momentum()),
+                or(beta1, t.optimizer().beta1()), or(beta2, defaultBeta2));
+        Schedule sched = new Schedule(schedule == null ? t.schedule().kind() : Schedule.Kind.parse(schedule),
+                or(stepEvery, t.schedule().every()), or(stepFactor, t.schedule().factor()),
+                or(patience, t.schedule().patience()), or(halvings, t.schedule().halvings()));
+        TrainConfig training = new TrainConfig(or(epochs, t.epochs()), or(batch, t.batchSize()), or(eta, t.learningRate()),
+                cost == null ? t.cost() : Cost.parse(cost), opt, or(l2, t.l2()), or(l1, t.l1()),
+                or(dropout, t.dropout()), or(clipNorm, t.clipNorm()), sched, or(earlyStop, t.earlyStop()), false);
+        Preset setup = new Preset(base.name(), layers == null ? base.layers() : parseLayers(layers),
+                activation == null ? base.hidden() : Activation.parse(activation),
+                output == null ? base.output() : Activation.parse(output),
+                init == null ? base.init() : Init.parse(init), training);
         if (!setup.hidden().allowedInHiddenLayer()) {
             throw new IllegalArgumentException("--activation must be sigmoid, tanh or relu, got " + setup.hidden().id());
         }
         if (!setup.output().allowedInOutputLayer()) {
             throw new IllegalArgumentException("--output must be sigmoid or softmax, got " + setup.output().id());
         }
-        setup.trainConfig(); // validates epochs, batch and eta
+        if (validation == 0 && training.needsValidation()) {
+            throw new IllegalArgumentException("--early-stop and --schedule book need validation data; "
+                    + "do not combine them with --validation 0");
+        }
         return setup;
+    }
+
+    private static <T> T or(T value, T fallback) {
+        return value != null ? value : fallback;
+    }
+
+    private static TrainConfig withMonitor(TrainConfig t, boolean monitor) {
+        return new TrainConfig(t.epochs(), t.batchSize(), t.learningRate(), t.cost(), t.optimizer(), t.l2(), t.l1(),
+                t.dropout(), t.clipNorm(), t.schedule(), t.earlyStop(), monitor);
     }
 
     static List<Integer> parseLayers(String text) {

@@ -86,8 +86,8 @@ class TrainCommandTest {
         cmd.preset = "book-ch1";
         cmd.eta = 1.5f;
         var setup = cmd.resolveSetup();
-        assertThat(setup.eta()).isEqualTo(1.5f);
-        assertThat(setup.cost().id()).isEqualTo("quadratic");
+        assertThat(setup.training().learningRate()).isEqualTo(1.5f);
+        assertThat(setup.training().cost().id()).isEqualTo("quadratic");
         assertThat(setup.init().id()).isEqualTo("normal");
 
         TrainCommand plain = new TrainCommand();
@@ -95,10 +95,12 @@ class TrainCommandTest {
         plain.batch = 128;
         var custom = plain.resolveSetup();
         assertThat(custom.name()).isEqualTo("custom");
-        assertThat(custom.eta()).isEqualTo(0.5f);
+        assertThat(custom.training().learningRate()).isEqualTo(0.5f);
         assertThat(custom.hidden().id()).isEqualTo("sigmoid");
         assertThat(custom.output().id()).isEqualTo("softmax");
-        assertThat(custom.epochs()).isEqualTo(30);
+        assertThat(custom.training().epochs()).isEqualTo(30);
+        assertThat(custom.training().batchSize()).isEqualTo(128);
+        assertThat(custom.training().plainSgd()).isTrue();
 
         TrainCommand none = new TrainCommand();
         none.save = Path.of("m.safetensors");

@@ -14,6 +14,11 @@ import dev.scratchnet.tensor.Compute;
  *   BP3  ∂C/∂b^l = Σ_rows δ^l                      [n_l]
  *   BP4  ∂C/∂W^l = (δ^l)ᵀ · a^{l−1}                 [n_l × n_{l−1}]
  * </pre>
+ *
+ * <p>Inverted dropout (Srivastava et al. 2014), when set: each hidden activation is kept with probability
+ * 1 − p and scaled by 1/(1 − p), ã = a ⊙ r with r = mask/(1 − p); the next layer sees ã, and BP2 gains
+ * the same factor: δ^l = ((δ^{l+1} · W^{l+1}) ⊙ r) ⊙ σ'(z^l). Masks are drawn by {@link #drawMasks} and
+ * then held fixed, so a gradient check can use the same mask on every evaluation.
  */
 public final class Backprop {
 
@@ -22,6 +27,9 @@ public final class Backprop {
     private final float[][] delta;
     private final float[][] nablaW;
     private final float[][] nablaB;
+    private final float[][] mask;
+    private final float[][] dropped;
+    private float dropout;
 
     public Backprop(Network network, int capacity) {
         this.network = network;
@@ -36,6 +44,63 @@ public final class Backprop {
             nablaW[l] = new float[layer.weights().length];
             nablaB[l] = new float[layer.outputs()];
         }
+        mask = new float[n][];
+        dropped = new float[n][];
+    }
+
+    /** Drops each hidden neuron with probability p in training (0 turns dropout off). */
+    public void setDropout(float p) {
+        if (!(p >= 0f && p < 1f)) {
+            throw new IllegalArgumentException("dropout must be in [0, 1), got " + p);
+        }
+        this.dropout = p;
+        for (int l = 0; l < network.layers().size() - 1 && p > 0f; l++) {
+            if (mask[l] == null) {
+                int size = ws.capacity() * network.layers().get(l).outputs();
+                mask[l] = new float[size];
+                dropped[l] = new float[size];
+            }
+        }
+    }
+
+    /** Draws new dropout masks r ∈ {0, 1/(1 − p)} for every hidden neuron of up to {@code rows} examples. */
+    public void drawMasks(java.util.Random random, int rows) {
+        float keep = 1f / (1f - dropout);
+        for (int l = 0; l < network.layers().size() - 1 && dropout > 0f; l++) {
+            int count = rows * network.layers().get(l).outputs();
+            for (int i = 0; i < count; i++) {
+                mask[l][i] = random.nextFloat() < dropout ? 0f : keep;
+            }
+        }
+    }
+
+    /** The summed cost of a forward pass with the current masks, and no gradients (for gradient checks). */
+    public double cost(Compute compute, float[] x, int[] labels, int rows, Cost cost) {
+        float[] out = forward(compute, x, rows);
+        int last = network.layers().size() - 1;
+        DenseLayer output = network.layers().get(last);
+        return cost.total(output.activation(), ws.z[last], out, labels, rows, output.outputs());
+    }
+
+    /** The training forward pass: like Network.forward, with dropout on hidden layers when set. */
+    private float[] forward(Compute compute, float[] x, int rows) {
+        int last = network.layers().size() - 1;
+        for (int l = 0; l <= last; l++) {
+            DenseLayer layer = network.layers().get(l);
+            layer.forward(compute, input(l, x), ws.z[l], ws.a[l], rows);
+            if (dropout > 0f && l < last) {
+                int count = rows * layer.outputs();
+                for (int i = 0; i < count; i++) {
+                    dropped[l][i] = ws.a[l][i] * mask[l][i]; // ã = a ⊙ r
+                }
+            }
+        }
+        return ws.a[last];
+    }
+
+    /** What layer l receives: x, or the previous layer's activations (after dropout, when set). */
+    private float[] input(int l, float[] x) {
+        return l == 0 ? x : dropout > 0f ? dropped[l - 1] : ws.a[l - 1];
     }
 
     /**
@@ -58,7 +123,7 @@ public final class Backprop {
         if (rows > ws.capacity()) {
             throw new IllegalArgumentException("batch of " + rows + " exceeds capacity " + ws.capacity());
         }
-        float[] out = network.forward(compute, x, rows, ws);
+        float[] out = forward(compute, x, rows);
         int last = network.layers().size() - 1;
         DenseLayer output = network.layers().get(last);
         double total = cost.total(output.activation(), ws.z[last], out, labels, rows, output.outputs());
@@ -68,10 +133,16 @@ public final class Backprop {
             if (l > 0) { // BP2 first: it needs W^{l+1} before the step changes it
                 DenseLayer prev = network.layers().get(l - 1);
                 layer.backpropagate(compute, delta[l], delta[l - 1], rows); // BP2: δ^{l+1} · W^{l+1}
+                if (dropout > 0f) {
+                    int count = rows * prev.outputs();
+                    for (int i = 0; i < count; i++) {
+                        delta[l - 1][i] *= mask[l - 1][i]; // BP2 with dropout: ⊙ r
+                    }
+                }
                 prev.activation().multiplyByDerivative(ws.z[l - 1], ws.a[l - 1], delta[l - 1],
                         rows * prev.outputs()); // BP2: ⊙ σ'(z^l)
             }
-            float[] aPrev = l == 0 ? x : ws.a[l - 1];
+            float[] aPrev = input(l, x);
             if (stepScale == 0f) {
                 layer.gradients(compute, delta[l], aPrev, rows, nablaW[l], nablaB[l]); // BP3, BP4
             } else {

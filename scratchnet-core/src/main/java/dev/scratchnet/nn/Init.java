@@ -3,16 +3,19 @@ package dev.scratchnet.nn;
 import java.util.Random;
 
 /**
- * Weight initialization. Biases are drawn from N(0, 1) in both schemes, as in the book.
+ * Weight initialization.
  *
  * <ul>
- *   <li>{@code normal}: weights from N(0, 1), network.py's initializer (chapter 1).</li>
+ *   <li>{@code normal}: weights from N(0, 1), network.py's initializer (chapter 1); biases N(0, 1).</li>
  *   <li>{@code fan-in}: weights from N(0, 1/n_in), network2.py's default_weight_initializer (chapter 3),
- *       which keeps z = Σ w·x + b of order 1 so hidden neurons do not start saturated.</li>
+ *       which keeps z = Σ w·x + b of order 1 so hidden neurons do not start saturated; biases N(0, 1).</li>
+ *   <li>{@code xavier}: weights from N(0, 2/(n_in + n_out)) (Glorot and Bengio 2010), for tanh and
+ *       sigmoid; biases 0.</li>
+ *   <li>{@code he}: weights from N(0, 2/n_in) (He et al. 2015), for ReLU; biases 0.</li>
  * </ul>
  */
 public enum Init {
-    NORMAL, FAN_IN;
+    NORMAL, FAN_IN, XAVIER, HE;
 
     public String id() {
         return Names.id(this);
@@ -22,14 +25,26 @@ public enum Init {
         return Names.parse(Init.class, "init", id);
     }
 
+    /** The sensible default for a hidden activation: he for ReLU, xavier otherwise. */
+    public static Init defaultFor(Activation hidden) {
+        return hidden == Activation.RELU ? HE : XAVIER;
+    }
+
     /** Fills weights [nOut × nIn] and biases [nOut] from the given generator. */
     public void fill(float[] weights, float[] biases, int nIn, Random random) {
-        double std = this == NORMAL ? 1.0 : 1.0 / Math.sqrt(nIn);
+        int nOut = biases.length;
+        double std = switch (this) {
+            case NORMAL -> 1.0;
+            case FAN_IN -> Math.sqrt(1.0 / nIn);
+            case XAVIER -> Math.sqrt(2.0 / (nIn + nOut));
+            case HE -> Math.sqrt(2.0 / nIn);
+        };
         for (int i = 0; i < weights.length; i++) {
             weights[i] = (float) (random.nextGaussian() * std);
         }
+        boolean book = this == NORMAL || this == FAN_IN;
         for (int j = 0; j < biases.length; j++) {
-            biases[j] = (float) random.nextGaussian();
+            biases[j] = book ? (float) random.nextGaussian() : 0f;
         }
     }
 }

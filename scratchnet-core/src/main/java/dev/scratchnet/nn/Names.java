@@ -4,17 +4,17 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /** Lower-case value names for enums, as the command line and model files write them: CROSS_ENTROPY is cross-entropy. */
-final class Names {
+public final class Names {
 
     private Names() {
     }
 
-    static String id(Enum<?> value) {
+    public static String id(Enum<?> value) {
         return value.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /** The constant named {@code id}, or a message naming {@code what} and every valid name. */
-    static <E extends Enum<E>> E parse(Class<E> type, String what, String id) {
+    public static <E extends Enum<E>> E parse(Class<E> type, String what, String id) {
         for (E value : type.getEnumConstants()) {
             if (id(value).equals(id)) {
                 return value;

@@ -12,19 +12,26 @@ public final class Evaluation {
 
     private final int[][] confusion; // [true class][predicted class]
     private final int total;
+    private final double meanCost;
 
-    private Evaluation(int[][] confusion, int total) {
+    private Evaluation(int[][] confusion, int total, double meanCost) {
         this.confusion = confusion;
         this.total = total;
+        this.meanCost = meanCost;
     }
 
     /** Classifies every example of {@code data} in batches. */
     public static Evaluation of(Network network, Compute compute, Dataset data) {
-        return new Evaluator(network, Math.min(BATCH, Math.max(1, data.size()))).evaluate(compute, data);
+        return new Evaluator(network, Math.min(BATCH, Math.max(1, data.size()))).evaluate(compute, data, null);
     }
 
-    static Evaluation fromConfusion(int[][] confusion, int total) {
-        return new Evaluation(confusion, total);
+    static Evaluation of(int[][] confusion, int total, double meanCost) {
+        return new Evaluation(confusion, total, meanCost);
+    }
+
+    /** The mean cost C₀ per example, when it was asked for; NaN otherwise. */
+    public double meanCost() {
+        return meanCost;
     }
 
     public int total() {

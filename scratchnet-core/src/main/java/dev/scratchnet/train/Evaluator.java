@@ -1,6 +1,7 @@
 package dev.scratchnet.train;
 
 import dev.scratchnet.data.Dataset;
+import dev.scratchnet.nn.Cost;
 import dev.scratchnet.nn.Network;
 import dev.scratchnet.tensor.Compute;
 
@@ -10,14 +11,18 @@ final class Evaluator {
     private final Network network;
     private final Network.Workspace ws;
     private final float[] x;
+    private final int[] labels;
 
     Evaluator(Network network, int capacity) {
         this.network = network;
         this.ws = new Network.Workspace(network, capacity);
         this.x = new float[capacity * network.inputSize()];
+        this.labels = new int[capacity];
     }
 
-    Evaluation evaluate(Compute compute, Dataset data) {
+    /** Classifies every example; also sums the cost when {@code cost} is given. */
+    Evaluation evaluate(Compute compute, Dataset data, Cost cost) {
+        double costSum = 0;
         int classes = network.outputSize();
         int[][] confusion = new int[classes][classes];
         int capacity = ws.capacity();
@@ -29,9 +34,14 @@ final class Evaluator {
             }
             float[] out = network.forward(compute, x, rows, ws);
             for (int r = 0; r < rows; r++) {
-                confusion[data.label(start + r)][Network.argmax(out, r * classes, classes)]++;
+                labels[r] = data.label(start + r);
+                confusion[labels[r]][Network.argmax(out, r * classes, classes)]++;
+            }
+            if (cost != null) {
+                int last = network.layers().size() - 1;
+                costSum += cost.total(network.architecture().output(), ws.z(last), out, labels, rows, classes);
             }
         }
-        return Evaluation.fromConfusion(confusion, data.size());
+        return Evaluation.of(confusion, data.size(), cost == null ? Double.NaN : costSum / data.size());
     }
 }

@@ -3,14 +3,30 @@ package dev.scratchnet.train;
 import dev.scratchnet.nn.Cost;
 
 /**
- * How to train: plain mini-batch SGD.
+ * How to train.
  *
  * @param epochs       passes over the training data
  * @param batchSize    examples per mini-batch, m in the book
- * @param learningRate the step size η
- * @param cost         the cost C whose gradient is followed
+ * @param learningRate the step size η (the schedule's starting value)
+ * @param cost         the cost C₀ whose gradient is followed
+ * @param optimizer    the update rule
+ * @param l2           λ of L2 regularization, C = C₀ + (λ/2n)Σw² (book eq. 87; n = training-set size)
+ * @param l1           λ of L1 regularization, C = C₀ + (λ/n)Σ|w| (book eq. 95)
+ * @param dropout      probability of dropping each hidden neuron in training (inverted dropout), in [0, 1)
+ * @param clipNorm     largest L2 norm of all gradients together, or 0 for no clipping
+ * @param schedule     how η changes over the epochs
+ * @param earlyStop    stop after this many epochs without a better validation accuracy and restore the
+ *                     best weights, or 0 for never
+ * @param monitor      also measure training accuracy and validation cost each epoch (a pass over the data)
  */
-public record TrainConfig(int epochs, int batchSize, float learningRate, Cost cost) {
+public record TrainConfig(int epochs, int batchSize, float learningRate, Cost cost, Optimizer.Config optimizer,
+                          float l2, float l1, float dropout, float clipNorm, Schedule schedule, int earlyStop,
+                          boolean monitor) {
+
+    /** Plain mini-batch SGD: no regularization, constant η. */
+    public TrainConfig(int epochs, int batchSize, float learningRate, Cost cost) {
+        this(epochs, batchSize, learningRate, cost, Optimizer.Config.SGD, 0f, 0f, 0f, 0f, Schedule.CONSTANT, 0, false);
+    }
 
     public TrainConfig {
         if (epochs < 1) {
@@ -22,5 +38,27 @@ public record TrainConfig(int epochs, int batchSize, float learningRate, Cost co
         if (!(learningRate > 0f) || Float.isInfinite(learningRate)) {
             throw new IllegalArgumentException("--eta must be a positive number, got " + learningRate);
         }
+        if (!(l2 >= 0f) || !(l1 >= 0f)) {
+            throw new IllegalArgumentException("--l2 and --l1 must be at least 0, got " + l2 + " and " + l1);
+        }
+        if (!(dropout >= 0f && dropout < 1f)) {
+            throw new IllegalArgumentException("--dropout must be in [0, 1), got " + dropout);
+        }
+        if (!(clipNorm >= 0f)) {
+            throw new IllegalArgumentException("--clip-norm must be at least 0, got " + clipNorm);
+        }
+        if (earlyStop < 0) {
+            throw new IllegalArgumentException("--early-stop must be at least 0, got " + earlyStop);
+        }
+    }
+
+    /** True when the step is plain SGD (L2 allowed), which the trainer fuses into backpropagation. */
+    public boolean plainSgd() {
+        return optimizer.kind() == Optimizer.Kind.SGD && l1 == 0f && dropout == 0f && clipNorm == 0f;
+    }
+
+    /** Whether any option needs a validation set. */
+    public boolean needsValidation() {
+        return earlyStop > 0 || schedule.needsValidation();
     }
 }

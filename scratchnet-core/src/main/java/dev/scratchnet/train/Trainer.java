@@ -4,6 +4,7 @@ import dev.scratchnet.data.DataException;
 import dev.scratchnet.data.Dataset;
 import dev.scratchnet.data.Splits;
 import dev.scratchnet.nn.Backprop;
+import dev.scratchnet.nn.DenseLayer;
 import dev.scratchnet.nn.Network;
 import dev.scratchnet.tensor.Compute;
 import java.util.ArrayList;
@@ -13,9 +14,15 @@ import java.util.Random;
 import java.util.function.BooleanSupplier;
 
 /**
- * Mini-batch stochastic gradient descent (network.py's SGD): each epoch shuffles the training data with the
- * run's generator, then for every mini-batch of m examples takes the step
- * w ← w − (η/m) Σ ∂C_x/∂w and b ← b − (η/m) Σ ∂C_x/∂b, the gradients coming from {@link Backprop}.
+ * Mini-batch stochastic gradient descent (network.py's and network2.py's SGD, and what came after): each
+ * epoch shuffles the training data with the run's generator, then for every mini-batch of m examples takes
+ * one step of the configured optimizer along g = (1/m)·Σ_x ∇C₀(x) + regularization, with g from
+ * {@link Backprop}.
+ *
+ * <p>Regularization, with n the training-set size: L2 adds (λ/n)·w to g, which for plain SGD is the book's
+ * rescaling w ← (1 − ηλ/n)·w − η·∂C₀/∂w (eq. 93); L1 adds (λ/n)·sgn(w) (eq. 97). Biases are not
+ * regularized. Clipping scales g down to the given L2 norm, over all tensors together. Plain SGD (L2
+ * allowed) runs fused into backpropagation; every other setup stores the gradients first.
  *
  * <p>All buffers are made once, so a step allocates nothing.
  */
@@ -26,21 +33,32 @@ public final class Trainer {
     private final Compute compute;
     private final Backprop backprop;
     private final Evaluator evaluator;
+    private final Optimizer optimizer;
     private final float[] x;
     private final int[] labels;
+    private float eta;
+    private int trainingSize = 1;
+    private Random random = new Random(0);
 
     public Trainer(Network network, TrainConfig config, Compute compute) {
         this.network = network;
         this.config = config;
         this.compute = compute;
         this.backprop = new Backprop(network, config.batchSize());
+        this.backprop.setDropout(config.dropout());
         this.evaluator = new Evaluator(network, Evaluation.BATCH);
+        this.optimizer = new Optimizer(config.optimizer(), 2 * network.layers().size());
         this.x = new float[config.batchSize() * network.inputSize()];
         this.labels = new int[config.batchSize()];
+        this.eta = config.learningRate();
     }
 
-    /** Every epoch's metrics, and whether training stopped before its last epoch. */
-    public record Result(List<EpochMetrics> epochs, boolean stopped) {
+    /**
+     * Every epoch's metrics; whether training stopped before its last epoch (Ctrl-C, early stopping or the
+     * book schedule); and the test accuracy of the weights the network holds at the end (with early
+     * stopping, the best-validation weights, which are restored).
+     */
+    public record Result(List<EpochMetrics> epochs, boolean stopped, double finalTestAccuracy) {
         public double bestTestAccuracy() {
             return epochs.stream().mapToDouble(EpochMetrics::testAccuracy).max().orElse(Double.NaN);
         }
@@ -55,8 +73,9 @@ public final class Trainer {
      * Trains for the configured epochs, evaluating on the validation and test sets after each one. When
      * {@code stopRequested} turns true, stops after the current mini-batch and evaluates what was trained.
      *
-     * @param random the run's generator, which shuffles the training data each epoch; as in network.py, one
-     *               seeded generator serves a whole run: the caller initializes the network from it first
+     * @param random the run's generator, which shuffles the training data each epoch (and draws dropout
+     *               masks); as in network.py, one seeded generator serves a whole run: the caller
+     *               initializes the network from it first
      */
     public Result fit(Splits splits, Random random, TrainingListener listener, BooleanSupplier stopRequested) {
         Dataset training = splits.training();
@@ -65,20 +84,34 @@ public final class Trainer {
                     + " images have " + training.imageSize() + " pixels; make --layers start with "
                     + training.imageSize());
         }
+        if (config.needsValidation() && splits.validation().isEmpty()) {
+            throw new IllegalArgumentException("--early-stop and --schedule book need validation data; "
+                    + "do not combine them with --validation 0");
+        }
+        this.random = random;
+        this.trainingSize = training.size();
         int[] order = new int[training.size()];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
+        Schedule.Rate rate = new Schedule.Rate(config.schedule(), config.learningRate(), config.epochs());
+        BestWeights best = new BestWeights(network);
         List<EpochMetrics> history = new ArrayList<>();
         boolean stopped = false;
         for (int epoch = 1; epoch <= config.epochs() && !stopped; epoch++) {
+            eta = rate.eta(epoch);
             long start = System.nanoTime();
             shuffle(order, random);
             double cost = 0;
             int done = 0;
             while (done < order.length) {
                 int rows = Math.min(config.batchSize(), order.length - done);
-                cost += step(training, order, done, rows);
+                double batchCost = step(training, order, done, rows);
+                if (!Double.isFinite(batchCost)) {
+                    throw new TrainingException("the cost became " + batchCost + " in epoch " + epoch
+                            + "; training diverged: try a smaller --eta (now " + eta + ")");
+                }
+                cost += batchCost;
                 done += rows;
                 listener.onBatch(epoch, done, order.length);
                 if (stopRequested.getAsBoolean()) {
@@ -87,16 +120,37 @@ public final class Trainer {
                 }
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            OptionalDouble validation = splits.validation().isPresent()
-                    ? OptionalDouble.of(evaluator.evaluate(compute, splits.validation().get()).accuracy())
-                    : OptionalDouble.empty();
-            double test = evaluator.evaluate(compute, splits.test()).accuracy();
-            EpochMetrics metrics = new EpochMetrics(epoch, done == 0 ? Double.NaN : cost / done, validation, test,
-                    seconds, done);
+            EpochMetrics metrics = evaluate(splits, epoch, cost / Math.max(done, 1), seconds, done);
             history.add(metrics);
             listener.onEpoch(metrics);
+            double validation = metrics.validationAccuracy().orElse(Double.NaN);
+            if (config.earlyStop() > 0) {
+                best.offer(epoch, validation);
+                stopped |= epoch - best.epoch() >= config.earlyStop();
+            }
+            stopped |= rate.afterEpoch(validation);
         }
-        return new Result(List.copyOf(history), stopped);
+        double finalTest = history.get(history.size() - 1).testAccuracy();
+        if (config.earlyStop() > 0 && best.epoch() != history.size()) {
+            best.restore(network);
+            finalTest = evaluator.evaluate(compute, splits.test(), null).accuracy();
+        }
+        return new Result(List.copyOf(history), stopped, finalTest);
+    }
+
+    private EpochMetrics evaluate(Splits splits, int epoch, double trainCost, double seconds, int done) {
+        OptionalDouble validation = OptionalDouble.empty();
+        OptionalDouble validationCost = OptionalDouble.empty();
+        if (splits.validation().isPresent()) {
+            Evaluation v = evaluator.evaluate(compute, splits.validation().get(), config.monitor() ? config.cost() : null);
+            validation = OptionalDouble.of(v.accuracy());
+            validationCost = config.monitor() ? OptionalDouble.of(v.meanCost()) : OptionalDouble.empty();
+        }
+        OptionalDouble trainAccuracy = config.monitor()
+                ? OptionalDouble.of(evaluator.evaluate(compute, splits.training(), null).accuracy())
+                : OptionalDouble.empty();
+        double test = evaluator.evaluate(compute, splits.test(), null).accuracy();
+        return new EpochMetrics(epoch, trainCost, validation, test, seconds, done, eta, trainAccuracy, validationCost);
     }
 
     /** Trains on one mini-batch of examples order[from .. from+rows); returns their summed cost. */
@@ -107,7 +161,65 @@ public final class Trainer {
             training.image(i, x, r * n);
             labels[r] = training.label(i);
         }
-        return backprop.sgdStep(compute, x, labels, rows, config.cost(), config.learningRate()); // w ← w − (η/m)·∂C/∂w
+        List<DenseLayer> layers = network.layers();
+        if (config.plainSgd()) {
+            if (config.l2() > 0f) {
+                float decay = 1f - eta * config.l2() / trainingSize;
+                for (DenseLayer layer : layers) {
+                    scale(layer.weights(), decay); // L2, book eq. 93: w ← (1 − ηλ/n)·w, then the gradient step
+                }
+            }
+            return backprop.sgdStep(compute, x, labels, rows, config.cost(), eta); // w ← w − (η/m)·∂C₀/∂w
+        }
+        if (config.dropout() > 0f) {
+            backprop.drawMasks(random, rows);
+        }
+        double cost = backprop.run(compute, x, labels, rows, config.cost());
+        float perExample = 1f / rows;
+        double squares = 0;
+        for (int l = 0; l < layers.size(); l++) {
+            float[] w = layers.get(l).weights();
+            float[] gw = backprop.nablaW(l);
+            float[] gb = backprop.nablaB(l);
+            regularize(w, gw, perExample);
+            scale(gb, perExample);
+            squares += sumOfSquares(gw) + sumOfSquares(gb);
+        }
+        float clip = config.clipNorm() > 0f && squares > (double) config.clipNorm() * config.clipNorm()
+                ? (float) (config.clipNorm() / Math.sqrt(squares)) : 1f; // g ← g·c/‖g‖ when ‖g‖ > c
+        optimizer.beginStep();
+        for (int l = 0; l < layers.size(); l++) {
+            if (clip != 1f) {
+                scale(backprop.nablaW(l), clip);
+                scale(backprop.nablaB(l), clip);
+            }
+            optimizer.update(2 * l, layers.get(l).weights(), backprop.nablaW(l), eta);
+            optimizer.update(2 * l + 1, layers.get(l).biases(), backprop.nablaB(l), eta);
+        }
+        return cost;
+    }
+
+    /** g ← g/m + (λ₂/n)·w + (λ₁/n)·sgn(w), in place. */
+    private void regularize(float[] w, float[] g, float perExample) {
+        float l2 = config.l2() / trainingSize;
+        float l1 = config.l1() / trainingSize;
+        for (int i = 0; i < g.length; i++) {
+            g[i] = g[i] * perExample + l2 * w[i] + l1 * Math.signum(w[i]);
+        }
+    }
+
+    private static void scale(float[] values, float factor) {
+        for (int i = 0; i < values.length; i++) {
+            values[i] *= factor;
+        }
+    }
+
+    private static double sumOfSquares(float[] values) {
+        double s = 0;
+        for (float v : values) {
+            s += (double) v * v;
+        }
+        return s;
     }
 
     /** Fisher–Yates, drawing from the seeded generator. */
@@ -117,6 +229,45 @@ public final class Trainer {
             int t = order[i];
             order[i] = order[j];
             order[j] = t;
+        }
+    }
+
+    /** The weights of the epoch with the best validation accuracy so far, for early stopping. */
+    private static final class BestWeights {
+        private final Network network;
+        private final float[][] weights;
+        private final float[][] biases;
+        private double accuracy = Double.NEGATIVE_INFINITY;
+        private int epoch;
+
+        BestWeights(Network network) {
+            this.network = network;
+            int n = network.layers().size();
+            weights = new float[n][];
+            biases = new float[n][];
+        }
+
+        /** Copies the weights when this validation accuracy is the best yet. */
+        void offer(int epoch, double validationAccuracy) {
+            if (validationAccuracy > accuracy) {
+                accuracy = validationAccuracy;
+                this.epoch = epoch;
+                for (int l = 0; l < weights.length; l++) {
+                    weights[l] = network.layers().get(l).weights().clone();
+                    biases[l] = network.layers().get(l).biases().clone();
+                }
+            }
+        }
+
+        int epoch() {
+            return epoch;
+        }
+
+        void restore(Network target) {
+            for (int l = 0; l < weights.length; l++) {
+                System.arraycopy(weights[l], 0, target.layers().get(l).weights(), 0, weights[l].length);
+                System.arraycopy(biases[l], 0, target.layers().get(l).biases(), 0, biases[l].length);
+            }
         }
     }
 }

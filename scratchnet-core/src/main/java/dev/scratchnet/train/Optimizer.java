@@ -1,0 +1,152 @@
+package dev.scratchnet.train;
+
+import dev.scratchnet.nn.Names;
+
+/**
+ * Turns gradients into parameter updates, one parameter tensor at a time, keeping whatever state its kind
+ * needs (velocities or moment estimates) in arrays made on first use. Lifecycle: create once per training
+ * run, call {@link #beginStep()} once per mini-batch, then {@link #update} for every tensor; {@link #state}
+ * exposes the arrays so checkpoints can save them.
+ *
+ * <p>With g the gradient of the mean cost over the mini-batch and η the learning rate:
+ * <ul>
+ *   <li>{@code sgd}: w ← w − η·g.</li>
+ *   <li>{@code momentum} (the book, chapter 3): v ← μ·v − η·g; w ← w + v.</li>
+ *   <li>{@code nesterov} (Sutskever et al. 2013, in PyTorch's form): b ← μ·b + g; w ← w − η·(g + μ·b).</li>
+ *   <li>{@code adam} (Kingma and Ba 2015): m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²;
+ *       w ← w − η·m̂/(√v̂ + ε) with m̂ = m/(1−β₁ᵗ), v̂ = v/(1−β₂ᵗ), t the step count.</li>
+ *   <li>{@code rmsprop} (Tieleman and Hinton 2012): v ← ρv + (1−ρ)g²; w ← w − η·g/(√v + ε), ρ = β₂.</li>
+ * </ul>
+ * ε = 1e-8.
+ */
+public final class Optimizer {
+
+    /** The update rule. */
+    public enum Kind {
+        SGD, MOMENTUM, NESTEROV, ADAM, RMSPROP;
+
+        public String id() {
+            return Names.id(this);
+        }
+
+        public static Kind parse(String id) {
+            return Names.parse(Kind.class, "optimizer", id);
+        }
+    }
+
+    /**
+     * @param kind     the rule
+     * @param momentum μ for momentum and nesterov
+     * @param beta1    β₁ for adam
+     * @param beta2    β₂ for adam, and the decay ρ of rmsprop
+     */
+    public record Config(Kind kind, float momentum, float beta1, float beta2) {
+        public static final Config SGD = new Config(Kind.SGD, 0.9f, 0.9f, 0.999f);
+
+        public Config {
+            if (!(momentum >= 0f && momentum < 1f)) {
+                throw new IllegalArgumentException("--momentum must be in [0, 1), got " + momentum);
+            }
+            if (!(beta1 >= 0f && beta1 < 1f) || !(beta2 >= 0f && beta2 < 1f)) {
+                throw new IllegalArgumentException("--beta1 and --beta2 must be in [0, 1), got " + beta1 + " and " + beta2);
+            }
+        }
+    }
+
+    static final float EPSILON = 1e-8f;
+
+    private final Config config;
+    private final float[][] first;
+    private final float[][] second;
+    private long steps;
+
+    /** An optimizer for {@code tensors} parameter tensors. */
+    public Optimizer(Config config, int tensors) {
+        this.config = config;
+        this.first = new float[tensors][];
+        this.second = new float[tensors][];
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    /** Counts a step (Adam's t). */
+    public void beginStep() {
+        steps++;
+    }
+
+    public long steps() {
+        return steps;
+    }
+
+    /** Applies one update to parameter tensor {@code index} from its gradient {@code g}. */
+    public void update(int index, float[] w, float[] g, float eta) {
+        switch (config.kind()) {
+            case SGD -> {
+                for (int i = 0; i < w.length; i++) {
+                    w[i] -= eta * g[i]; // w ← w − η·g
+                }
+            }
+            case MOMENTUM -> {
+                float[] v = first(index, w.length);
+                float mu = config.momentum();
+                for (int i = 0; i < w.length; i++) {
+                    v[i] = mu * v[i] - eta * g[i]; // v ← μv − ηg
+                    w[i] += v[i]; // w ← w + v
+                }
+            }
+            case NESTEROV -> {
+                float[] b = first(index, w.length);
+                float mu = config.momentum();
+                for (int i = 0; i < w.length; i++) {
+                    b[i] = mu * b[i] + g[i]; // b ← μb + g
+                    w[i] -= eta * (g[i] + mu * b[i]); // w ← w − η(g + μb)
+                }
+            }
+            case ADAM -> adam(index, w, g, eta);
+            case RMSPROP -> {
+                float[] v = second(index, w.length);
+                float rho = config.beta2();
+                for (int i = 0; i < w.length; i++) {
+                    v[i] = rho * v[i] + (1 - rho) * g[i] * g[i]; // v ← ρv + (1−ρ)g²
+                    w[i] -= eta * g[i] / ((float) Math.sqrt(v[i]) + EPSILON); // w ← w − ηg/(√v + ε)
+                }
+            }
+            default -> throw new IllegalStateException(config.kind().name());
+        }
+    }
+
+    private void adam(int index, float[] w, float[] g, float eta) {
+        float[] m = first(index, w.length);
+        float[] v = second(index, w.length);
+        float b1 = config.beta1();
+        float b2 = config.beta2();
+        float c1 = (float) (1 - Math.pow(b1, steps)); // bias corrections 1 − βᵗ
+        float c2 = (float) (1 - Math.pow(b2, steps));
+        for (int i = 0; i < w.length; i++) {
+            m[i] = b1 * m[i] + (1 - b1) * g[i]; // m ← β₁m + (1−β₁)g
+            v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]; // v ← β₂v + (1−β₂)g²
+            w[i] -= eta * (m[i] / c1) / ((float) Math.sqrt(v[i] / c2) + EPSILON); // w ← w − η·m̂/(√v̂ + ε)
+        }
+    }
+
+    private float[] first(int index, int size) {
+        if (first[index] == null) {
+            first[index] = new float[size];
+        }
+        return first[index];
+    }
+
+    private float[] second(int index, int size) {
+        if (second[index] == null) {
+            second[index] = new float[size];
+        }
+        return second[index];
+    }
+
+    /** The state arrays (first and second moments or velocities; null where unused), for checkpoints. */
+    public float[][][] state() {
+        return new float[][][] {first, second};
+    }
+}
