@@ -108,7 +108,7 @@ public final class Backprop {
      * labels into {@link #nablaW} and {@link #nablaB}; returns that summed cost.
      */
     public double run(Compute compute, float[] x, int[] labels, int rows, Cost cost) {
-        return pass(compute, x, labels, rows, cost, 0f);
+        return pass(compute, x, labels, rows, cost, 0f, 1f);
     }
 
     /**
@@ -116,10 +116,19 @@ public final class Backprop {
      * w ← w − (η/m)·∂C/∂w (so no gradient is stored); returns the summed cost before the step.
      */
     public double sgdStep(Compute compute, float[] x, int[] labels, int rows, Cost cost, float learningRate) {
-        return pass(compute, x, labels, rows, cost, learningRate / rows);
+        return sgdStep(compute, x, labels, rows, cost, learningRate, 1f);
     }
 
-    private double pass(Compute compute, float[] x, int[] labels, int rows, Cost cost, float stepScale) {
+    /**
+     * One plain SGD step with weight decay: w ← decay·w − (η/m)·∂C/∂w, the gradient taken at the weights
+     * before the step; decay = 1 − ηλ/n is the book's L2 rescaling (eq. 93).
+     */
+    public double sgdStep(Compute compute, float[] x, int[] labels, int rows, Cost cost, float learningRate,
+                          float decay) {
+        return pass(compute, x, labels, rows, cost, learningRate / rows, decay);
+    }
+
+    private double pass(Compute compute, float[] x, int[] labels, int rows, Cost cost, float stepScale, float decay) {
         if (rows > ws.capacity()) {
             throw new IllegalArgumentException("batch of " + rows + " exceeds capacity " + ws.capacity());
         }
@@ -146,6 +155,12 @@ public final class Backprop {
             if (stepScale == 0f) {
                 layer.gradients(compute, delta[l], aPrev, rows, nablaW[l], nablaB[l]); // BP3, BP4
             } else {
+                if (decay != 1f) {
+                    float[] w = layer.weights();
+                    for (int i = 0; i < w.length; i++) {
+                        w[i] *= decay; // L2: w ← (1 − ηλ/n)·w, after BP2 has used w
+                    }
+                }
                 layer.descend(compute, delta[l], aPrev, rows, stepScale); // BP3, BP4 and the step
             }
         }

@@ -163,13 +163,8 @@ public final class Trainer {
         }
         List<DenseLayer> layers = network.layers();
         if (config.plainSgd()) {
-            if (config.l2() > 0f) {
-                float decay = 1f - eta * config.l2() / trainingSize;
-                for (DenseLayer layer : layers) {
-                    scale(layer.weights(), decay); // L2, book eq. 93: w ← (1 − ηλ/n)·w, then the gradient step
-                }
-            }
-            return backprop.sgdStep(compute, x, labels, rows, config.cost(), eta); // w ← w − (η/m)·∂C₀/∂w
+            float decay = 1f - eta * config.l2() / trainingSize; // L2, book eq. 93: w ← (1 − ηλ/n)·w − (η/m)·∂C₀/∂w
+            return backprop.sgdStep(compute, x, labels, rows, config.cost(), eta, decay);
         }
         if (config.dropout() > 0f) {
             backprop.drawMasks(random, rows);

@@ -64,6 +64,66 @@ class GradientCheckTest {
         assertThat(checked).as("parameters checked (kinks skipped)").isGreaterThan(parameters * 3 / 4);
     }
 
+    @ParameterizedTest(name = "dropout, {0} hidden")
+    @MethodSource("hiddenActivations")
+    void backpropagationWithAFixedDropoutMaskMatchesFiniteDifferences(Activation hidden) {
+        Random random = new Random(43);
+        Network net = Network.create(Architecture.of(List.of(6, 5, 4, 3), hidden, Activation.SOFTMAX), Init.FAN_IN,
+                random);
+        float[] x = new float[ROWS * 6];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = random.nextFloat();
+        }
+        int[] labels = {0, 2, 1, 2};
+        Compute compute = new Compute(1);
+        Backprop backprop = new Backprop(net, ROWS);
+        backprop.setDropout(0.4f);
+        backprop.drawMasks(new Random(7), ROWS);
+        backprop.run(compute, x, labels, ROWS, Cost.CROSS_ENTROPY);
+        int checked = 0;
+        for (int l = 0; l < net.layers().size(); l++) {
+            DenseLayer layer = net.layers().get(l);
+            Objective objective = () -> backprop.cost(compute, x, labels, ROWS, Cost.CROSS_ENTROPY);
+            checked += check(objective, layer.weights(), backprop.nablaW(l).clone(), hidden, net, compute, x);
+            checked += check(objective, layer.biases(), backprop.nablaB(l).clone(), hidden, net, compute, x);
+        }
+        assertThat(checked).isGreaterThan(40);
+    }
+
+    static Stream<Activation> hiddenActivations() {
+        return Stream.of(Activation.SIGMOID, Activation.TANH, Activation.RELU);
+    }
+
+    /** The cost as a function of the parameters, with whatever else fixed. */
+    interface Objective {
+        double cost();
+    }
+
+    private static int check(Objective objective, float[] params, float[] analytic, Activation hidden, Network net,
+                             Compute compute, float[] x) {
+        int checked = 0;
+        for (int i = 0; i < params.length; i++) {
+            float saved = params[i];
+            boolean[] pattern = reluPattern(net, compute, x);
+            params[i] = saved + EPS;
+            double plus = objective.cost();
+            boolean kink = hidden == Activation.RELU && !java.util.Arrays.equals(pattern, reluPattern(net, compute, x));
+            params[i] = saved - EPS;
+            double minus = objective.cost();
+            kink |= hidden == Activation.RELU && !java.util.Arrays.equals(pattern, reluPattern(net, compute, x));
+            params[i] = saved;
+            if (kink) {
+                continue;
+            }
+            double numeric = (plus - minus) / (2 * EPS);
+            double a = analytic[i];
+            double error = Math.abs(a - numeric) / Math.max(Math.max(Math.abs(a), Math.abs(numeric)), 1e-3);
+            assertThat(error).as("parameter %d: analytic %s, numeric %s", i, a, numeric).isLessThan(BOUND);
+            checked++;
+        }
+        return checked;
+    }
+
     private static int check(Network net, Compute compute, float[] x, int[] labels, Cost cost, float[] params,
                              float[] analytic, Activation hidden) {
         int checked = 0;

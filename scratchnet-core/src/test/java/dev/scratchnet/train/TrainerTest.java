@@ -1,0 +1,184 @@
+package dev.scratchnet.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.data.Offset.offset;
+
+import dev.scratchnet.data.Dataset;
+import dev.scratchnet.data.Idx;
+import dev.scratchnet.data.Splits;
+import dev.scratchnet.nn.Activation;
+import dev.scratchnet.nn.Backprop;
+import dev.scratchnet.nn.Cost;
+import dev.scratchnet.nn.Network;
+import dev.scratchnet.tensor.Compute;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** Regularization and clipping steps worked by hand against a separate gradient computation. */
+class TrainerTest {
+
+    static final List<String> DIGITS = List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
+
+    /** n examples of 2×2 pixels. */
+    static Dataset tiny(int n, long seed) {
+        Random random = new Random(seed);
+        ByteBuffer images = ByteBuffer.allocate(16 + n * 4).putInt(0x803).putInt(n).putInt(2).putInt(2);
+        ByteBuffer labels = ByteBuffer.allocate(8 + n).putInt(0x801).putInt(n);
+        for (int i = 0; i < n; i++) {
+            int label = random.nextInt(3);
+            for (int p = 0; p < 4; p++) {
+                images.put((byte) (p == label ? 200 + random.nextInt(50) : random.nextInt(60)));
+            }
+            labels.put((byte) label);
+        }
+        return Dataset.of("tiny", Idx.parse(images.array(), 3, "images"), Idx.parse(labels.array(), 1, "labels"), DIGITS);
+    }
+
+    private static Network net() {
+        return Network.builder(4).hidden(3, Activation.TANH).output(10, Activation.SOFTMAX).seed(9).build();
+    }
+
+    /** One step of the trainer on examples 0..m−1 against w − η·(mean gradient + regularization), by hand. */
+    private static void checkOneStep(TrainConfig config, int n) {
+        Dataset data = tiny(n, 1);
+        Network before = net();
+        Network after = net();
+        int m = config.batchSize();
+        float[] x = new float[m * 4];
+        int[] labels = new int[m];
+        for (int r = 0; r < m; r++) {
+            data.image(r, x, r * 4);
+            labels[r] = data.label(r);
+        }
+        Backprop reference = new Backprop(before, m);
+        try (Compute compute = new Compute(1)) {
+            reference.run(compute, x, labels, m, config.cost());
+            Trainer trainer = new Trainer(after, config, compute);
+            trainer.fit(Splits.of(data, data, 0), new Random(0), new TrainingListener() { }, () -> false);
+        }
+        // fit() ran one epoch of exactly one mini-batch in shuffled order; the mean gradient does not depend on order.
+        double eta = config.learningRate();
+        double squares = 0;
+        double[][] g = new double[2][];
+        for (int l = 0; l < 2; l++) {
+            float[] w = before.layers().get(l).weights();
+            float[] gw = reference.nablaW(l);
+            g[l] = new double[w.length];
+            for (int i = 0; i < w.length; i++) {
+                g[l][i] = gw[i] / m + config.l2() / n * w[i] + config.l1() / n * Math.signum(w[i]);
+                squares += g[l][i] * g[l][i];
+            }
+            for (float b : reference.nablaB(l)) {
+                squares += (b / m) * (b / m);
+            }
+        }
+        double clip = config.clipNorm() > 0 && Math.sqrt(squares) > config.clipNorm() ? config.clipNorm() / Math.sqrt(squares) : 1;
+        for (int l = 0; l < 2; l++) {
+            float[] w0 = before.layers().get(l).weights();
+            float[] w1 = after.layers().get(l).weights();
+            for (int i = 0; i < w0.length; i++) {
+                assertThat((double) w1[i]).as("layer %d weight %d", l, i).isCloseTo(w0[i] - eta * clip * g[l][i], offset(2e-6));
+            }
+        }
+    }
+
+    @Test
+    void l2IsTheBooksRescaling() {
+        checkOneStep(new TrainConfig(1, 8, 0.5f, Cost.CROSS_ENTROPY, Optimizer.Config.SGD, 5f, 0f, 0f, 0f,
+                Schedule.CONSTANT, 0, false), 8);
+    }
+
+    @Test
+    void l1AddsLambdaOverNTimesTheSign() {
+        checkOneStep(new TrainConfig(1, 8, 0.5f, Cost.CROSS_ENTROPY, Optimizer.Config.SGD, 0f, 2f, 0f, 0f,
+                Schedule.CONSTANT, 0, false), 8);
+    }
+
+    @Test
+    void clippingScalesTheWholeGradientToTheNorm() {
+        checkOneStep(new TrainConfig(1, 8, 0.5f, Cost.CROSS_ENTROPY, Optimizer.Config.SGD, 1f, 0f, 0f, 0.01f,
+                Schedule.CONSTANT, 0, false), 8);
+    }
+
+    @Test
+    void earlyStoppingRestoresTheBestValidationWeights() {
+        Dataset train = tiny(300, 2);
+        Dataset validation = tiny(60, 3);
+        Network net = Network.builder(4).hidden(8, Activation.RELU).output(10, Activation.SOFTMAX).seed(4).build();
+        TrainConfig config = new TrainConfig(40, 10, 2.5f, Cost.CROSS_ENTROPY, Optimizer.Config.SGD, 0f, 0f, 0f, 0f,
+                Schedule.CONSTANT, 3, false);
+        Splits splits = new Splits(train, java.util.Optional.of(validation), validation);
+        Trainer.Result result;
+        try (Compute compute = new Compute(1)) {
+            result = new Trainer(net, config, compute).fit(splits, new Random(1));
+            double restoredValidation = Evaluation.of(net, compute, validation).accuracy();
+            double best = result.epochs().stream().mapToDouble(e -> e.validationAccuracy().getAsDouble()).max().orElseThrow();
+            assertThat(restoredValidation).as("the restored weights are the best epoch's").isEqualTo(best);
+            assertThat(result.finalTestAccuracy()).isEqualTo(best); // test = validation here
+        }
+        int bestEpoch = 0;
+        for (EpochMetrics e : result.epochs()) {
+            if (e.validationAccuracy().getAsDouble() > result.epochs().get(bestEpoch).validationAccuracy().getAsDouble()) {
+                bestEpoch = e.epoch() - 1;
+            }
+        }
+        assertThat(result.epochs()).as("stopped 3 epochs after the best").hasSize(Math.min(40, bestEpoch + 1 + 3));
+    }
+
+    @Test
+    void optionsThatNeedValidationAreRefusedWithoutIt() {
+        TrainConfig config = new TrainConfig(2, 10, 0.5f, Cost.CROSS_ENTROPY, Optimizer.Config.SGD, 0f, 0f, 0f, 0f,
+                Schedule.CONSTANT, 2, false);
+        Dataset data = tiny(50, 1);
+        try (Compute compute = new Compute(1)) {
+            assertThatThrownBy(() -> new Trainer(net(), config, compute).fit(Splits.of(data, data, 0), new Random(1)))
+                    .hasMessageContaining("--early-stop and --schedule book need validation data");
+        }
+    }
+
+    @Test
+    void divergenceStopsWithAMessageNamingTheEpoch() {
+        Dataset data = tiny(200, 1);
+        TrainConfig config = new TrainConfig(3, 10, 1e30f, Cost.CROSS_ENTROPY);
+        Network relu = Network.builder(4).hidden(8, Activation.RELU).output(10, Activation.SOFTMAX).seed(9).build();
+        try (Compute compute = new Compute(1)) {
+            assertThatThrownBy(() -> new Trainer(relu, config, compute).fit(Splits.of(data, data, 0), new Random(1)))
+                    .isInstanceOf(TrainingException.class).hasMessageContaining("in epoch 1")
+                    .hasMessageContaining("try a smaller --eta");
+        }
+    }
+
+    @Test
+    void monitoringAddsTrainingAccuracyAndValidationCost() {
+        Dataset data = tiny(100, 1);
+        TrainConfig config = new TrainConfig(1, 10, 0.5f, Cost.CROSS_ENTROPY, Optimizer.Config.SGD, 0f, 0f, 0f, 0f,
+                Schedule.CONSTANT, 0, true);
+        try (Compute compute = new Compute(1)) {
+            EpochMetrics m = new Trainer(net(), config, compute).fit(Splits.of(data, data, 20), new Random(1)).epochs().get(0);
+            assertThat(m.trainAccuracy()).isPresent();
+            assertThat(m.validationCost()).isPresent();
+            assertThat(m.validationCost().getAsDouble()).isPositive().isFinite();
+        }
+    }
+
+    @Test
+    void dropoutIsOffAtEvaluationAndAllOptimizersTrain() {
+        Dataset data = tiny(600, 5);
+        for (Optimizer.Kind kind : Optimizer.Kind.values()) {
+            float eta = kind == Optimizer.Kind.ADAM || kind == Optimizer.Kind.RMSPROP ? 0.01f : 0.2f;
+            TrainConfig config = new TrainConfig(15, 10, eta, Cost.CROSS_ENTROPY,
+                    new Optimizer.Config(kind, 0.9f, 0.9f, kind == Optimizer.Kind.RMSPROP ? 0.9f : 0.999f), 0f, 0f,
+                    0.2f, 0f, Schedule.CONSTANT, 0, false);
+            Network net = Network.builder(4).hidden(16, Activation.RELU).output(10, Activation.SOFTMAX).seed(3).build();
+            try (Compute compute = new Compute(1)) {
+                Trainer.Result result = new Trainer(net, config, compute).fit(Splits.of(data, data, 100), new Random(2));
+                assertThat(result.finalTestAccuracy()).as(kind.id()).isGreaterThan(0.9);
+                float[] x = data.image(0);
+                assertThat(net.predict(x)).as("prediction is deterministic: no dropout").containsExactly(net.predict(x));
+            }
+        }
+    }
+}
