@@ -66,6 +66,23 @@ class BadInputTest {
     }
 
     @Test
+    void badTrainingOptions() {
+        assertOneLineError(train("--dropout", "1"), "--dropout must be in [0, 1), got 1.0");
+        assertOneLineError(train("--dropout", "-0.1"), "--dropout must be in [0, 1)");
+        assertOneLineError(train("--l2", "-1"), "--l2 and --l1 must be at least 0");
+        assertOneLineError(train("--l1", "-0.5"), "--l2 and --l1 must be at least 0");
+        assertOneLineError(train("--optimizer", "lion"), "unknown optimizer 'lion'", "adam");
+        assertOneLineError(train("--schedule", "linear"), "unknown schedule 'linear'", "cosine");
+        assertOneLineError(train("--schedule", "step", "--step-factor", "0"), "--step-factor", "eta stays above 0");
+        assertOneLineError(train("--momentum", "1.2"), "--momentum must be in [0, 1)");
+        assertOneLineError(train("--clip-norm", "-1"), "--clip-norm must be at least 0");
+        assertOneLineError(Cli.run("train", "--data", data.toString(), "--validation", "0", "--early-stop", "3"),
+                "--early-stop and --schedule book need validation data");
+        assertOneLineError(Cli.run("train", "--data", data.toString(), "--validation", "0", "--schedule", "book"),
+                "need validation data");
+    }
+
+    @Test
     void layersThatDoNotFitTheData() {
         assertOneLineError(train("--layers", "100,10"), "--layers starts with 100", "784 pixels");
         assertOneLineError(train("--layers", "784,30,7"), "--layers ends with 7", "10 classes");

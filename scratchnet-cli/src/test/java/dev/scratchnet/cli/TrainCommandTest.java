@@ -81,6 +81,24 @@ class TrainCommandTest {
     }
 
     @Test
+    void modernOptionsTrainAndMonitoringAddsItsKeys() throws IOException {
+        Path metrics = dir.resolve("modern.jsonl");
+        Cli run = train("--optimizer", "adam", "--eta", "0.005", "--dropout", "0.2", "--l2", "1", "--schedule", "cosine",
+                "--init", "he", "--activation", "relu", "--monitor", "--save", dir.resolve("modern.safetensors").toString(),
+                "--metrics", metrics.toString());
+        assertThat(run.exit()).as(run.err()).isZero();
+        List<Map<String, Object>> lines = lines(metrics);
+        assertThat(lines.get(0)).containsKeys("train_accuracy", "validation_cost", "learning_rate");
+        assertThat((Double) lines.get(0).get("learning_rate")).isEqualTo(0.005, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat((Double) lines.get(2).get("learning_rate")).as("cosine: ½η(1 + cos(2π/3))").isCloseTo(0.00125,
+                org.assertj.core.data.Offset.offset(1e-7));
+        assertThat((Double) lines.get(3).get("test_accuracy")).isGreaterThan(0.9);
+        Map<String, Object> training = ModelFile.load(dir.resolve("modern.safetensors")).info().training();
+        assertThat(training).containsEntry("optimizer", "adam").containsEntry("schedule", "cosine")
+                .containsEntry("init", "he");
+    }
+
+    @Test
     void aPresetWithOverridesKeepsItsOtherValues() {
         TrainCommand cmd = new TrainCommand();
         cmd.preset = "book-ch1";
