@@ -1,5 +1,6 @@
 package dev.scratchnet.cli;
 
+import dev.scratchnet.data.Augmentation;
 import dev.scratchnet.data.DataException;
 import dev.scratchnet.data.DatasetStore;
 import dev.scratchnet.data.Splits;
@@ -111,6 +112,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--early-stop", paramLabel = "N", description = "Stop after N epochs without a better validation accuracy; keep the best weights.")
     Integer earlyStop;
 
+    @Option(names = "--augment", paramLabel = "NAME",
+            description = "Distort training images each epoch: none, shift (one pixel, as the book) or elastic (default none).")
+    String augment;
+
     @Option(names = "--monitor", description = "Also measure training accuracy and validation cost each epoch (slower).")
     boolean monitor;
 
@@ -158,6 +163,9 @@ final class TrainCommand implements Callable<Integer> {
                 t.optimizer().kind().id(), t.learningRate(), t.schedule().kind().id(), t.batchSize(), t.epochs(),
                 t.l2() > 0 ? ", l2 " + t.l2() : "", t.l1() > 0 ? ", l1 " + t.l1() : "",
                 t.dropout() > 0 ? ", dropout " + t.dropout() : "", seed, threadCount);
+        if (t.augmentation() != Augmentation.NONE) {
+            out.println("Augmentation: " + t.augmentation().id() + ", drawn afresh for every image in every epoch");
+        }
         out.printf(Locale.ROOT, "Data: %,d training, %,d validation, %,d test images%n", splits.training().size(),
                 splits.validation().map(d -> d.size()).orElse(0), splits.test().size());
 
@@ -196,7 +204,7 @@ final class TrainCommand implements Callable<Integer> {
     Preset resolveSetup() {
         boolean anyModelFlag = Stream.of(layers, activation, output, cost, init, epochs, batch, eta, optimizer,
                 momentum, beta1, beta2, clipNorm, l2, l1, dropout, schedule, stepEvery, stepFactor, patience, halvings,
-                earlyStop).anyMatch(Objects::nonNull);
+                earlyStop, augment).anyMatch(Objects::nonNull);
         Preset base = preset != null ? Preset.named(preset) : anyModelFlag ? Preset.PLAIN : Preset.DEFAULT;
         TrainConfig t = base.training();
         Optimizer.Kind kind = optimizer == null ? t.optimizer().kind() : Optimizer.Kind.parse(optimizer);
@@ -208,7 +216,8 @@ final class TrainCommand implements Callable<Integer> {
                 or(patience, t.schedule().patience()), or(halvings, t.schedule().halvings()));
         TrainConfig training = new TrainConfig(or(epochs, t.epochs()), or(batch, t.batchSize()), or(eta, t.learningRate()),
                 cost == null ? t.cost() : Cost.parse(cost), opt, or(l2, t.l2()), or(l1, t.l1()),
-                or(dropout, t.dropout()), or(clipNorm, t.clipNorm()), sched, or(earlyStop, t.earlyStop()), false);
+                or(dropout, t.dropout()), or(clipNorm, t.clipNorm()), sched, or(earlyStop, t.earlyStop()), false,
+                augment == null ? t.augmentation() : Augmentation.parse(augment));
         Preset setup = new Preset(base.name(), layers == null ? base.layers() : parseLayers(layers),
                 activation == null ? base.hidden() : Activation.parse(activation),
                 output == null ? base.output() : Activation.parse(output),
@@ -232,7 +241,7 @@ final class TrainCommand implements Callable<Integer> {
 
     private static TrainConfig withMonitor(TrainConfig t, boolean monitor) {
         return new TrainConfig(t.epochs(), t.batchSize(), t.learningRate(), t.cost(), t.optimizer(), t.l2(), t.l1(),
-                t.dropout(), t.clipNorm(), t.schedule(), t.earlyStop(), monitor);
+                t.dropout(), t.clipNorm(), t.schedule(), t.earlyStop(), monitor, t.augmentation());
     }
 
     static List<Integer> parseLayers(String text) {

@@ -84,7 +84,7 @@ class TrainCommandTest {
     void modernOptionsTrainAndMonitoringAddsItsKeys() throws IOException {
         Path metrics = dir.resolve("modern.jsonl");
         Cli run = train("--optimizer", "adam", "--eta", "0.005", "--dropout", "0.2", "--l2", "1", "--schedule", "cosine",
-                "--init", "he", "--activation", "relu", "--monitor", "--save", dir.resolve("modern.safetensors").toString(),
+                "--init", "he", "--activation", "relu", "--augment", "elastic", "--monitor", "--save", dir.resolve("modern.safetensors").toString(),
                 "--metrics", metrics.toString());
         assertThat(run.exit()).as(run.err()).isZero();
         List<Map<String, Object>> lines = lines(metrics);
@@ -95,7 +95,7 @@ class TrainCommandTest {
         assertThat((Double) lines.get(3).get("test_accuracy")).isGreaterThan(0.9);
         Map<String, Object> training = ModelFile.load(dir.resolve("modern.safetensors")).info().training();
         assertThat(training).containsEntry("optimizer", "adam").containsEntry("schedule", "cosine")
-                .containsEntry("init", "he");
+                .containsEntry("init", "he").containsEntry("augment", "elastic");
     }
 
     @Test

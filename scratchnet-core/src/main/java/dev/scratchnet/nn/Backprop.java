@@ -1,6 +1,7 @@
 package dev.scratchnet.nn;
 
 import dev.scratchnet.tensor.Compute;
+import dev.scratchnet.tensor.SplitMix64;
 
 /**
  * Backpropagation for a whole mini-batch (Nielsen, chapter 2): the gradient of the cost summed over the
@@ -30,6 +31,7 @@ public final class Backprop {
     private final float[][] mask;
     private final float[][] dropped;
     private float dropout;
+    private final SplitMix64 masks = new SplitMix64(0);
 
     public Backprop(Network network, int capacity) {
         this.network = network;
@@ -63,13 +65,19 @@ public final class Backprop {
         }
     }
 
-    /** Draws new dropout masks r ∈ {0, 1/(1 − p)} for every hidden neuron of up to {@code rows} examples. */
+    /**
+     * Draws new dropout masks r ∈ {0, 1/(1 − p)} for every hidden neuron of up to {@code rows} examples. One
+     * long from the run's generator seeds a SplitMix64 stream for the masks: as reproducible as the
+     * generator, and cheap enough for a draw per neuron per example.
+     */
     public void drawMasks(java.util.Random random, int rows) {
         float keep = 1f / (1f - dropout);
+        long threshold = (long) (dropout * (1L << 24)); // drop when the 24-bit draw is below p·2²⁴
+        masks.reseed(random.nextLong());
         for (int l = 0; l < network.layers().size() - 1 && dropout > 0f; l++) {
             int count = rows * network.layers().get(l).outputs();
             for (int i = 0; i < count; i++) {
-                mask[l][i] = random.nextFloat() < dropout ? 0f : keep;
+                mask[l][i] = (masks.nextLong() >>> 40) < threshold ? 0f : keep;
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.scratchnet.train;
 
+import dev.scratchnet.data.Augmentation;
 import dev.scratchnet.nn.Activation;
 import dev.scratchnet.nn.Architecture;
 import dev.scratchnet.nn.Cost;
@@ -40,7 +41,7 @@ public record Preset(String name, List<Integer> layers, Activation hidden, Activ
      */
     public static final Preset BOOK_CH3 = new Preset("book-ch3", List.of(784, 100, 10), Activation.SIGMOID,
             Activation.SIGMOID, Init.NORMAL, new TrainConfig(30, 10, 0.5f, Cost.CROSS_ENTROPY, Optimizer.Config.SGD,
-                    5.0f, 0f, 0f, 0f, Schedule.CONSTANT, 0, false));
+                    5.0f, 0f, 0f, 0f, Schedule.CONSTANT, 0, false, Augmentation.NONE));
 
     /**
      * What {@code train} runs with no flags: the most accurate MLP found that trains in about two minutes on
@@ -93,6 +94,7 @@ public record Preset(String name, List<Integer> layers, Activation hidden, Activ
         m.put("clip_norm", t.clipNorm());
         m.put("schedule", t.schedule().kind().id());
         m.put("early_stop", t.earlyStop());
+        m.put("augment", t.augmentation().id());
         m.put("seed", seed);
         return m;
     }

@@ -1,5 +1,6 @@
 package dev.scratchnet.train;
 
+import dev.scratchnet.data.Augmentation;
 import dev.scratchnet.nn.Cost;
 
 /**
@@ -18,14 +19,16 @@ import dev.scratchnet.nn.Cost;
  * @param earlyStop    stop after this many epochs without a better validation accuracy and restore the
  *                     best weights, or 0 for never
  * @param monitor      also measure training accuracy and validation cost each epoch (a pass over the data)
+ * @param augmentation random distortions of the training images, drawn afresh each epoch
  */
 public record TrainConfig(int epochs, int batchSize, float learningRate, Cost cost, Optimizer.Config optimizer,
                           float l2, float l1, float dropout, float clipNorm, Schedule schedule, int earlyStop,
-                          boolean monitor) {
+                          boolean monitor, Augmentation augmentation) {
 
     /** Plain mini-batch SGD: no regularization, constant η. */
     public TrainConfig(int epochs, int batchSize, float learningRate, Cost cost) {
-        this(epochs, batchSize, learningRate, cost, Optimizer.Config.SGD, 0f, 0f, 0f, 0f, Schedule.CONSTANT, 0, false);
+        this(epochs, batchSize, learningRate, cost, Optimizer.Config.SGD, 0f, 0f, 0f, 0f, Schedule.CONSTANT, 0, false,
+                Augmentation.NONE);
     }
 
     public TrainConfig {

@@ -1,5 +1,6 @@
 package dev.scratchnet.train;
 
+import dev.scratchnet.data.Augmentation;
 import dev.scratchnet.data.DataException;
 import dev.scratchnet.data.Dataset;
 import dev.scratchnet.data.Splits;
@@ -7,6 +8,7 @@ import dev.scratchnet.nn.Backprop;
 import dev.scratchnet.nn.DenseLayer;
 import dev.scratchnet.nn.Network;
 import dev.scratchnet.tensor.Compute;
+import dev.scratchnet.tensor.SplitMix64;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalDouble;
@@ -36,6 +38,8 @@ public final class Trainer {
     private final Optimizer optimizer;
     private final float[] x;
     private final int[] labels;
+    private final SplitMix64 distortions = new SplitMix64(0);
+    private final float[] augmentScratch;
     private float eta;
     private int trainingSize = 1;
     private Random random = new Random(0);
@@ -51,6 +55,8 @@ public final class Trainer {
         this.x = new float[config.batchSize() * network.inputSize()];
         this.labels = new int[config.batchSize()];
         this.eta = config.learningRate();
+        int side = (int) Math.round(Math.sqrt(network.inputSize()));
+        this.augmentScratch = new float[Augmentation.scratchSize(side)];
     }
 
     /**
@@ -156,9 +162,14 @@ public final class Trainer {
     /** Trains on one mini-batch of examples order[from .. from+rows); returns their summed cost. */
     double step(Dataset training, int[] order, int from, int rows) {
         int n = network.inputSize();
+        Augmentation augmentation = config.augmentation();
+        if (augmentation != Augmentation.NONE) {
+            distortions.reseed(random.nextLong());
+        }
         for (int r = 0; r < rows; r++) {
             int i = order[from + r];
             training.image(i, x, r * n);
+            augmentation.apply(x, r * n, training.imageCols(), distortions, augmentScratch);
             labels[r] = training.label(i);
         }
         List<DenseLayer> layers = network.layers();

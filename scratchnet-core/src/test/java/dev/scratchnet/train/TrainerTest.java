@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.data.Offset.offset;
 
+import dev.scratchnet.data.Augmentation;
 import dev.scratchnet.data.Dataset;
 import dev.scratchnet.data.Idx;
 import dev.scratchnet.data.Splits;
@@ -88,19 +89,19 @@ class TrainerTest {
     @Test
     void l2IsTheBooksRescaling() {
         checkOneStep(new TrainConfig(1, 8, 0.5f, Cost.CROSS_ENTROPY, Optimizer.Config.SGD, 5f, 0f, 0f, 0f,
-                Schedule.CONSTANT, 0, false), 8);
+                Schedule.CONSTANT, 0, false, Augmentation.NONE), 8);
     }
 
     @Test
     void l1AddsLambdaOverNTimesTheSign() {
         checkOneStep(new TrainConfig(1, 8, 0.5f, Cost.CROSS_ENTROPY, Optimizer.Config.SGD, 0f, 2f, 0f, 0f,
-                Schedule.CONSTANT, 0, false), 8);
+                Schedule.CONSTANT, 0, false, Augmentation.NONE), 8);
     }
 
     @Test
     void clippingScalesTheWholeGradientToTheNorm() {
         checkOneStep(new TrainConfig(1, 8, 0.5f, Cost.CROSS_ENTROPY, Optimizer.Config.SGD, 1f, 0f, 0f, 0.01f,
-                Schedule.CONSTANT, 0, false), 8);
+                Schedule.CONSTANT, 0, false, Augmentation.NONE), 8);
     }
 
     @Test
@@ -109,7 +110,7 @@ class TrainerTest {
         Dataset validation = tiny(60, 3);
         Network net = Network.builder(4).hidden(8, Activation.RELU).output(10, Activation.SOFTMAX).seed(4).build();
         TrainConfig config = new TrainConfig(40, 10, 2.5f, Cost.CROSS_ENTROPY, Optimizer.Config.SGD, 0f, 0f, 0f, 0f,
-                Schedule.CONSTANT, 3, false);
+                Schedule.CONSTANT, 3, false, Augmentation.NONE);
         Splits splits = new Splits(train, java.util.Optional.of(validation), validation);
         Trainer.Result result;
         try (Compute compute = new Compute(1)) {
@@ -131,7 +132,7 @@ class TrainerTest {
     @Test
     void optionsThatNeedValidationAreRefusedWithoutIt() {
         TrainConfig config = new TrainConfig(2, 10, 0.5f, Cost.CROSS_ENTROPY, Optimizer.Config.SGD, 0f, 0f, 0f, 0f,
-                Schedule.CONSTANT, 2, false);
+                Schedule.CONSTANT, 2, false, Augmentation.NONE);
         Dataset data = tiny(50, 1);
         try (Compute compute = new Compute(1)) {
             assertThatThrownBy(() -> new Trainer(net(), config, compute).fit(Splits.of(data, data, 0), new Random(1)))
@@ -155,7 +156,7 @@ class TrainerTest {
     void monitoringAddsTrainingAccuracyAndValidationCost() {
         Dataset data = tiny(100, 1);
         TrainConfig config = new TrainConfig(1, 10, 0.5f, Cost.CROSS_ENTROPY, Optimizer.Config.SGD, 0f, 0f, 0f, 0f,
-                Schedule.CONSTANT, 0, true);
+                Schedule.CONSTANT, 0, true, Augmentation.NONE);
         try (Compute compute = new Compute(1)) {
             EpochMetrics m = new Trainer(net(), config, compute).fit(Splits.of(data, data, 20), new Random(1)).epochs().get(0);
             assertThat(m.trainAccuracy()).isPresent();
@@ -171,7 +172,7 @@ class TrainerTest {
             float eta = kind == Optimizer.Kind.ADAM || kind == Optimizer.Kind.RMSPROP ? 0.01f : 0.2f;
             TrainConfig config = new TrainConfig(15, 10, eta, Cost.CROSS_ENTROPY,
                     new Optimizer.Config(kind, 0.9f, 0.9f, kind == Optimizer.Kind.RMSPROP ? 0.9f : 0.999f), 0f, 0f,
-                    0.2f, 0f, Schedule.CONSTANT, 0, false);
+                    0.2f, 0f, Schedule.CONSTANT, 0, false, Augmentation.NONE);
             Network net = Network.builder(4).hidden(16, Activation.RELU).output(10, Activation.SOFTMAX).seed(3).build();
             try (Compute compute = new Compute(1)) {
                 Trainer.Result result = new Trainer(net, config, compute).fit(Splits.of(data, data, 100), new Random(2));
