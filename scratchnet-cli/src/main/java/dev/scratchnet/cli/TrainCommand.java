@@ -12,6 +12,7 @@ import dev.scratchnet.nn.Cost;
 import dev.scratchnet.nn.Init;
 import dev.scratchnet.nn.Network;
 import dev.scratchnet.tensor.Compute;
+import dev.scratchnet.train.Checkpoint;
 import dev.scratchnet.train.EpochMetrics;
 import dev.scratchnet.train.Optimizer;
 import dev.scratchnet.train.Preset;
@@ -138,6 +139,17 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--metrics", paramLabel = "FILE", description = "Write one JSON line per epoch, then a final line.")
     Path metrics;
 
+    @Option(names = "--checkpoint", paramLabel = "FILE",
+            description = "After every epoch, save weights, optimizer state and progress to FILE (atomically).")
+    Path checkpoint;
+
+    @Option(names = "--resume", paramLabel = "FILE",
+            description = "Continue the run saved by --checkpoint; give the same command it was started with.")
+    Path resume;
+
+    @Option(names = "--init-from", paramLabel = "MODEL", description = "Start from a saved model's weights (fine-tuning).")
+    Path initFrom;
+
     @Spec
     CommandSpec spec;
 
@@ -170,14 +182,36 @@ final class TrainCommand implements Callable<Integer> {
                 splits.validation().map(d -> d.size()).orElse(0), splits.test().size());
 
         Random random = new Random(seed); // one generator for the run: initialization, then every shuffle
-        Network network = Network.create(arch, setup.init(), random);
+        Trainer.State resumed = null;
+        Network network;
+        if (resume != null) {
+            Checkpoint.Loaded loadedCheckpoint = Checkpoint.load(resume);
+            network = sameArchitecture(loadedCheckpoint.model().network(), arch, "--resume " + resume);
+            random = loadedCheckpoint.random();
+            resumed = loadedCheckpoint.state();
+            out.printf(Locale.ROOT, "Resuming after epoch %d from %s%n", resumed.epoch(), resume);
+        } else if (initFrom != null) {
+            network = sameArchitecture(ModelFile.load(initFrom).network(), arch, "--init-from " + initFrom);
+            out.println("Starting from the weights of " + initFrom);
+        } else {
+            network = Network.create(arch, setup.init(), random);
+        }
         TrainConfig config = withMonitor(setup.training(), monitor);
         MetricsFile metricsFile = metrics == null ? null : new MetricsFile(metrics);
+        if (metricsFile != null && resumed != null) {
+            resumed.history().forEach(metricsFile::onEpoch); // the resumed file equals the uninterrupted one
+        }
         Progress progress = new Progress(out, Progress.isTerminal(), t.epochs());
         Trainer.Result result;
         try (Compute compute = new Compute(threadCount); StopSignal stop = new StopSignal()) {
             Trainer trainer = new Trainer(network, config, compute);
-            result = trainer.fit(splits, random, both(progress, metricsFile), stop::requested);
+            Random run = random;
+            Network trained = network;
+            result = trainer.fit(splits, random, both(progress, metricsFile), stop::requested, resumed, state -> {
+                if (checkpoint != null) {
+                    saveCheckpoint(trained, setup, loaded, state, run);
+                }
+            });
             finish(out, result, setup, network, loaded, modelPath, metricsFile);
         }
         return 0;
@@ -198,6 +232,28 @@ final class TrainCommand implements Callable<Integer> {
         out.println("Saved " + modelPath);
         out.println("Next: ./scratchnet evaluate --model " + modelPath
                 + "   or   ./scratchnet predict --model " + modelPath + " digit.png");
+    }
+
+    private void saveCheckpoint(Network network, Preset setup, DatasetStore.Loaded loaded, Trainer.State state,
+                                Random random) {
+        double accuracy = state.history().get(state.history().size() - 1).testAccuracy();
+        try {
+            Checkpoint.save(checkpoint, network, new ModelInfo(setup.describe(seed), loaded.spec().name(),
+                    loaded.trainImagesSha256(), ModelInfo.PIXEL_SCALING, loaded.spec().classNames(), accuracy), state,
+                    random);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot write checkpoint " + checkpoint + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Network sameArchitecture(Network network, Architecture wanted, String what) {
+        if (!network.architecture().equals(wanted)) {
+            throw new IllegalArgumentException(what + " holds a network of layers " + network.architecture().sizesText()
+                    + " " + network.architecture().activations().stream().map(Activation::id).toList() + ", but this run's is "
+                    + wanted.sizesText() + " " + wanted.activations().stream().map(Activation::id).toList()
+                    + "; give the same --preset and model flags");
+        }
+        return network;
     }
 
     /** The preset named, else the plain base when any model flag is given, else the default preset. */

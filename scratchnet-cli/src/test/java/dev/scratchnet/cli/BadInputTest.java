@@ -83,6 +83,18 @@ class BadInputTest {
     }
 
     @Test
+    void resumingWithAnotherArchitectureIsRefused() {
+        Path ck = dir.resolve("ck.safetensors");
+        assertThat(train("--layers", "784,16,10", "--epochs", "1", "--checkpoint", ck.toString(),
+                "--save", dir.resolve("m.safetensors").toString()).exit()).isZero();
+        assertOneLineError(train("--layers", "784,8,10", "--epochs", "2", "--resume", ck.toString()),
+                "--resume", "holds a network of layers 784,16,10", "this run's is 784,8,10");
+        assertOneLineError(train("--layers", "784,16,10", "--resume", dir.resolve("m.safetensors").toString()),
+                "not a ScratchNet checkpoint");
+        assertOneLineError(train("--layers", "784,8,10", "--init-from", ck.toString()), "--init-from", "784,16,10");
+    }
+
+    @Test
     void layersThatDoNotFitTheData() {
         assertOneLineError(train("--layers", "100,10"), "--layers starts with 100", "784 pixels");
         assertOneLineError(train("--layers", "784,30,7"), "--layers ends with 7", "10 classes");

@@ -99,6 +99,32 @@ class TrainCommandTest {
     }
 
     @Test
+    void resumingFromACheckpointWritesTheSameMetricsAsAnUninterruptedRun() throws IOException {
+        Path ck = dir.resolve("run.ckpt");
+        List<String> common = List.of("train", "--data", data.toString(), "--validation", "200", "--layers", "784,16,10",
+                "--batch", "20", "--optimizer", "momentum", "--dropout", "0.1", "--augment", "shift");
+        Cli full = run(common, "--epochs", "4", "--metrics", dir.resolve("full.jsonl").toString(),
+                "--save", dir.resolve("full.safetensors").toString());
+        Cli first = run(common, "--epochs", "2", "--checkpoint", ck.toString(),
+                "--save", dir.resolve("half.safetensors").toString());
+        Cli rest = run(common, "--epochs", "4", "--resume", ck.toString(), "--metrics", dir.resolve("resumed.jsonl").toString(),
+                "--save", dir.resolve("resumed.safetensors").toString());
+        for (Cli c : List.of(full, first, rest)) {
+            assertThat(c.exit()).as(c.err()).isZero();
+        }
+        assertThat(rest.out()).contains("Resuming after epoch 2");
+        assertThat(withoutTiming(lines(dir.resolve("resumed.jsonl")))).isEqualTo(withoutTiming(lines(dir.resolve("full.jsonl"))));
+        assertThat(ModelFile.load(dir.resolve("resumed.safetensors")).network().layers().get(0).weights())
+                .containsExactly(ModelFile.load(dir.resolve("full.safetensors")).network().layers().get(0).weights());
+    }
+
+    private static Cli run(List<String> common, String... extra) {
+        List<String> args = new ArrayList<>(common);
+        args.addAll(List.of(extra));
+        return Cli.run(args.toArray(String[]::new));
+    }
+
+    @Test
     void aPresetWithOverridesKeepsItsOtherValues() {
         TrainCommand cmd = new TrainCommand();
         cmd.preset = "book-ch1";

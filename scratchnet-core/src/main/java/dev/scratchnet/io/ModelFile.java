@@ -33,6 +33,11 @@ public final class ModelFile {
 
     /** Writes atomically (temporary file, then rename). */
     public static void save(Path file, Network network, ModelInfo info) throws IOException {
+        SafeTensors.write(file, metadata(network, info), tensors(network));
+    }
+
+    /** The network's tensors as a model file names them. */
+    public static List<SafeTensors.Tensor> tensors(Network network) {
         List<SafeTensors.Tensor> tensors = new ArrayList<>();
         List<DenseLayer> layers = network.layers();
         for (int l = 0; l < layers.size(); l++) {
@@ -41,6 +46,11 @@ public final class ModelFile {
                     layer.weights()));
             tensors.add(new SafeTensors.Tensor("layers." + l + ".bias", new int[] {layer.outputs()}, layer.biases()));
         }
+        return tensors;
+    }
+
+    /** A model file's metadata for this network and info. */
+    public static Map<String, String> metadata(Network network, ModelInfo info) {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", "scratchnet");
         meta.put("format_version", FORMAT_VERSION);
@@ -51,13 +61,19 @@ public final class ModelFile {
         meta.put("input_scaling", info.inputScaling());
         meta.put("class_names", Json.write(info.classNames()));
         meta.put("test_accuracy", Double.isNaN(info.testAccuracy()) ? "" : String.valueOf(info.testAccuracy()));
-        SafeTensors.write(file, meta, tensors);
+        return meta;
     }
 
     /** Loads and checks a model file; a {@link ModelFormatException} names what is wrong. */
     public static Model load(Path file) {
-        SafeTensors.Contents contents = SafeTensors.read(file);
-        String source = file.toString();
+        return fromContents(SafeTensors.read(file), file.toString());
+    }
+
+    /**
+     * The model in a file's contents (also a checkpoint's: tensors outside {@code layers.*} are someone
+     * else's and ignored here).
+     */
+    public static Model fromContents(SafeTensors.Contents contents, String source) {
         Map<String, String> meta = contents.metadata();
         String version = meta.get("format_version");
         if (!"scratchnet".equals(meta.get("format")) || version == null) {
@@ -76,8 +92,9 @@ public final class ModelFile {
             float[] b = tensor(contents, "layers." + l + ".bias", new int[] {out}, source);
             layers.add(new DenseLayer(in, out, arch.activations().get(l), w, b));
         }
-        if (contents.tensors().size() != 2 * layers.size()) {
-            throw SafeTensors.corrupt(source, "it holds " + contents.tensors().size() + " tensors but its architecture "
+        long layerTensors = contents.tensors().keySet().stream().filter(name -> name.startsWith("layers.")).count();
+        if (layerTensors != 2 * layers.size()) {
+            throw SafeTensors.corrupt(source, "it holds " + layerTensors + " layer tensors but its architecture "
                     + arch.sizesText() + " needs " + 2 * layers.size());
         }
         ModelInfo info = new ModelInfo(asMap(parse(meta.getOrDefault("training", "{}"), source)),

@@ -145,8 +145,17 @@ public final class Optimizer {
         return second[index];
     }
 
-    /** The state arrays (first and second moments or velocities; null where unused), for checkpoints. */
+    /** The state arrays [first or second][tensor] (moments or velocities; null where unused), for checkpoints. */
     public float[][][] state() {
         return new float[][][] {first, second};
+    }
+
+    /** Restores what {@link #state()} and {@link #steps()} returned. */
+    public void restore(float[][][] state, long steps) {
+        for (int i = 0; i < first.length; i++) {
+            first[i] = state[0][i];
+            second[i] = state[1][i];
+        }
+        this.steps = steps;
     }
 }

@@ -65,6 +65,18 @@ public record Schedule(Kind kind, int every, float factor, int patience, int hal
             this.bookEta = eta0;
         }
 
+        /** The book rule's bookkeeping: η, best validation accuracy, epochs since it, halvings so far. */
+        public double[] state() {
+            return new double[] {bookEta, best, sinceBest, halved};
+        }
+
+        public void restore(double[] state) {
+            bookEta = (float) state[0];
+            best = state[1];
+            sinceBest = (int) state[2];
+            halved = (int) state[3];
+        }
+
         /** η for the given 1-based epoch. */
         public float eta(int epoch) {
             return switch (schedule.kind()) {

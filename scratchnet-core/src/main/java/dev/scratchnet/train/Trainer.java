@@ -70,6 +70,19 @@ public final class Trainer {
         }
     }
 
+    /**
+     * Everything a run needs to continue after {@code epoch} as if never interrupted: the epochs so far, the
+     * optimizer's state, the shuffle order (each epoch permutes the last one's), the schedule's and early
+     * stopping's bookkeeping, and the best-validation weights. The run's generator is the caller's.
+     */
+    public record State(List<EpochMetrics> history, float[][][] optimizer, long optimizerSteps, int[] order,
+                        double[] schedule, double bestAccuracy, int bestEpoch, float[][] bestWeights,
+                        float[][] bestBiases) {
+        public int epoch() {
+            return history.size();
+        }
+    }
+
     /** Trains with no listener and no way to stop early. */
     public Result fit(Splits splits, Random random) {
         return fit(splits, random, new TrainingListener() { }, () -> false);
@@ -84,6 +97,16 @@ public final class Trainer {
      *               initializes the network from it first
      */
     public Result fit(Splits splits, Random random, TrainingListener listener, BooleanSupplier stopRequested) {
+        return fit(splits, random, listener, stopRequested, null, state -> { });
+    }
+
+    /**
+     * Trains as above, continuing from {@code resume} when it is not null (after restoring the weights and
+     * the run's generator, which the caller owns), and handing {@code afterEpoch} the state after every
+     * epoch, for checkpoints.
+     */
+    public Result fit(Splits splits, Random random, TrainingListener listener, BooleanSupplier stopRequested,
+                      State resume, java.util.function.Consumer<State> afterEpoch) {
         Dataset training = splits.training();
         if (training.imageSize() != network.inputSize()) {
             throw new DataException("the network takes " + network.inputSize() + " inputs but " + training.name()
@@ -103,8 +126,19 @@ public final class Trainer {
         Schedule.Rate rate = new Schedule.Rate(config.schedule(), config.learningRate(), config.epochs());
         BestWeights best = new BestWeights(network);
         List<EpochMetrics> history = new ArrayList<>();
+        if (resume != null) {
+            if (resume.order().length != order.length) {
+                throw new IllegalArgumentException("the checkpoint was made on " + resume.order().length
+                        + " training images, this run has " + order.length + "; use the same data and --validation");
+            }
+            history.addAll(resume.history());
+            System.arraycopy(resume.order(), 0, order, 0, order.length);
+            optimizer.restore(resume.optimizer(), resume.optimizerSteps());
+            rate.restore(resume.schedule());
+            best.restore(resume);
+        }
         boolean stopped = false;
-        for (int epoch = 1; epoch <= config.epochs() && !stopped; epoch++) {
+        for (int epoch = history.size() + 1; epoch <= config.epochs() && !stopped; epoch++) {
             eta = rate.eta(epoch);
             long start = System.nanoTime();
             shuffle(order, random);
@@ -135,6 +169,12 @@ public final class Trainer {
                 stopped |= epoch - best.epoch() >= config.earlyStop();
             }
             stopped |= rate.afterEpoch(validation);
+            afterEpoch.accept(new State(List.copyOf(history), optimizer.state(), optimizer.steps(), order.clone(),
+                    rate.state(), best.accuracy, best.epoch, best.weights.clone(), best.biases.clone()));
+        }
+        if (history.isEmpty()) {
+            throw new IllegalArgumentException("the checkpoint already holds all " + config.epochs()
+                    + " epochs; raise --epochs to train on");
         }
         double finalTest = history.get(history.size() - 1).testAccuracy();
         if (config.earlyStop() > 0 && best.epoch() != history.size()) {
@@ -267,6 +307,15 @@ public final class Trainer {
 
         int epoch() {
             return epoch;
+        }
+
+        void restore(State state) {
+            accuracy = state.bestAccuracy();
+            epoch = state.bestEpoch();
+            for (int l = 0; l < weights.length; l++) {
+                weights[l] = state.bestWeights()[l];
+                biases[l] = state.bestBiases()[l];
+            }
         }
 
         void restore(Network target) {

@@ -1,0 +1,126 @@
+package dev.scratchnet.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.scratchnet.data.Augmentation;
+import dev.scratchnet.data.Dataset;
+import dev.scratchnet.data.Idx;
+import dev.scratchnet.data.Splits;
+import dev.scratchnet.io.ModelFile;
+import dev.scratchnet.io.ModelFormatException;
+import dev.scratchnet.io.ModelInfo;
+import dev.scratchnet.nn.Activation;
+import dev.scratchnet.nn.Architecture;
+import dev.scratchnet.nn.Cost;
+import dev.scratchnet.nn.Init;
+import dev.scratchnet.nn.Network;
+import dev.scratchnet.tensor.Compute;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A run stopped after epoch 3 and resumed from its checkpoint file matches the uninterrupted run exactly. */
+class CheckpointTest {
+
+    @TempDir
+    Path dir;
+
+    private static final Architecture ARCH = Architecture.of(List.of(64, 24, 10), Activation.RELU, Activation.SOFTMAX);
+    private static final int EPOCHS = 6;
+    private static final int BATCH = 20;
+
+    /** Adam, dropout, elastic augmentation and a cosine schedule: every piece of state a resume must carry. */
+    private static final TrainConfig CONFIG = new TrainConfig(EPOCHS, BATCH, 0.01f, Cost.CROSS_ENTROPY,
+            new Optimizer.Config(Optimizer.Kind.ADAM, 0.9f, 0.9f, 0.999f), 0.5f, 0f, 0.2f, 5f,
+            new Schedule(Schedule.Kind.COSINE, 10, 0.5f, 10, 7), 0, false, Augmentation.ELASTIC);
+
+    private static Splits data() {
+        Random random = new Random(11);
+        int n = 400;
+        ByteBuffer images = ByteBuffer.allocate(16 + n * 64).putInt(0x803).putInt(n).putInt(8).putInt(8);
+        ByteBuffer labels = ByteBuffer.allocate(8 + n).putInt(0x801).putInt(n);
+        for (int i = 0; i < n; i++) {
+            int label = random.nextInt(10);
+            for (int p = 0; p < 64; p++) {
+                images.put((byte) (p / 6 == label ? 220 : random.nextInt(50)));
+            }
+            labels.put((byte) label);
+        }
+        Dataset all = Dataset.of("tiny", Idx.parse(images.array(), 3, "images"), Idx.parse(labels.array(), 1, "labels"),
+                List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"));
+        return Splits.of(all.slice(0, 300), all.slice(300, 400), 60);
+    }
+
+    @Test
+    void aRunStoppedAfterEpoch3AndResumedMatchesTheUninterruptedRun() throws Exception {
+        Splits splits = data();
+        int batchesPerEpoch = (splits.training().size() + BATCH - 1) / BATCH;
+
+        Random randomA = new Random(5);
+        Network a = Network.create(ARCH, Init.HE, randomA);
+        Trainer.Result uninterrupted;
+        try (Compute compute = new Compute(1)) {
+            uninterrupted = new Trainer(a, CONFIG, compute).fit(splits, randomA);
+        }
+
+        Random randomB = new Random(5);
+        Network b = Network.create(ARCH, Init.HE, randomB);
+        Path file = dir.resolve("run.ckpt.safetensors");
+        AtomicInteger batches = new AtomicInteger();
+        try (Compute compute = new Compute(1)) {
+            new Trainer(b, CONFIG, compute).fit(splits, randomB, new TrainingListener() { },
+                    () -> batches.incrementAndGet() == 3 * batchesPerEpoch, null, state -> save(file, b, state, randomB));
+        }
+
+        Checkpoint.Loaded loaded = Checkpoint.load(file);
+        assertThat(loaded.state().epoch()).isEqualTo(3);
+        Network c = loaded.model().network();
+        AtomicReference<Trainer.State> last = new AtomicReference<>();
+        Trainer.Result resumed;
+        try (Compute compute = new Compute(1)) {
+            resumed = new Trainer(c, CONFIG, compute).fit(splits, loaded.random(), new TrainingListener() { },
+                    () -> false, loaded.state(), last::set);
+        }
+
+        assertThat(resumed.epochs()).hasSize(EPOCHS);
+        for (int e = 0; e < EPOCHS; e++) {
+            EpochMetrics u = uninterrupted.epochs().get(e);
+            EpochMetrics r = resumed.epochs().get(e);
+            assertThat(r.trainCost()).as("epoch %d cost", e + 1).isEqualTo(u.trainCost());
+            assertThat(r.testAccuracy()).as("epoch %d test", e + 1).isEqualTo(u.testAccuracy());
+            assertThat(r.validationAccuracy()).isEqualTo(u.validationAccuracy());
+            assertThat(r.learningRate()).isEqualTo(u.learningRate());
+        }
+        for (int l = 0; l < 2; l++) {
+            assertThat(c.layers().get(l).weights()).containsExactly(a.layers().get(l).weights());
+            assertThat(c.layers().get(l).biases()).containsExactly(a.layers().get(l).biases());
+        }
+        assertThat(ModelFile.load(file).network().architecture()).as("a checkpoint is also a model file").isEqualTo(ARCH);
+    }
+
+    @Test
+    void aModelFileIsNotACheckpoint() throws Exception {
+        Path model = dir.resolve("model.safetensors");
+        ModelFile.save(model, Network.create(ARCH, Init.HE, new Random(1)));
+        assertThatThrownBy(() -> Checkpoint.load(model)).isInstanceOf(ModelFormatException.class)
+                .hasMessageContaining("not a ScratchNet checkpoint");
+        assertThat(Files.exists(model)).isTrue();
+    }
+
+    private static void save(Path file, Network network, Trainer.State state, Random random) {
+        try {
+            Checkpoint.save(file, network, new ModelInfo(Map.of(), "tiny", "", ModelInfo.PIXEL_SCALING, List.of(),
+                    Double.NaN), state, random);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
