@@ -36,10 +36,18 @@ class AllocationTest {
                     order[i] = i;
                 }
                 // Warm-up: until C2 has compiled every kernel path, Vector API code runs in the interpreter or C1,
-                // where each vector operation allocates. 500 steps proved too few; a few thousand are enough.
-                int warmUp = batch == 10 ? 6000 : 2000;
-                for (int s = 0; s < warmUp; s++) {
-                    trainer.step(data, order, (s * batch) % (data.size() - batch), batch);
+                // where each vector operation allocates. How long that takes depends on the machine's load, so
+                // warm up in windows of 500 steps until one allocates nothing (at most 20 windows); an allocation
+                // that persists fails below all the same.
+                long[] warmIds = participants();
+                for (int window = 0; window < 20; window++) {
+                    long start = sum(threads.getThreadAllocatedBytes(warmIds));
+                    for (int s = 0; s < 500; s++) {
+                        trainer.step(data, order, (s * batch) % (data.size() - batch), batch);
+                    }
+                    if (sum(threads.getThreadAllocatedBytes(warmIds)) - start <= 16L * 500) {
+                        break;
+                    }
                 }
                 long[] ids = participants();
                 long before = sum(threads.getThreadAllocatedBytes(ids));
