@@ -43,7 +43,7 @@ import picocli.CommandLine.Spec;
                     + "([784,30,10] sigmoid, softmax output, cross-entropy, fan-in init, eta 0.5, batch 10, 30 epochs)."})
 final class TrainCommand implements Callable<Integer> {
 
-    @Option(names = "--preset", paramLabel = "NAME", description = "default, book-ch1 or book-ch3.")
+    @Option(names = "--preset", paramLabel = "NAME", description = "default, book-ch1, book-ch3, mlp-plain or mlp-best.")
     String preset;
 
     @Option(names = "--layers", paramLabel = "SIZES", description = "Layer sizes, input first, e.g. 784,30,10.")
