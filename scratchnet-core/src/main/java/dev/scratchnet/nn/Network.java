@@ -159,11 +159,14 @@ public final class Network {
         }
     }
 
-    /** Builds a network layer by layer; defaults: fan-in initialization, seed 1. */
+    /**
+     * Builds a network layer by layer. Defaults: seed 1, and the initialization that suits the first hidden
+     * activation ({@link Init#defaultFor}: he for ReLU, xavier otherwise) unless {@link #init} says otherwise.
+     */
     public static final class Builder {
         private final List<Integer> sizes = new ArrayList<>();
         private final List<Activation> activations = new ArrayList<>();
-        private Init init = Init.FAN_IN;
+        private Init init;
         private long seed = 1;
 
         private Builder(int inputs) {
@@ -197,7 +200,8 @@ public final class Network {
 
         /** Builds, drawing the initial weights from the given generator (which a trainer may then go on using). */
         public Network build(Random random) {
-            return create(new Architecture(sizes, activations), init, random);
+            Init chosen = init != null ? init : activations.isEmpty() ? Init.FAN_IN : Init.defaultFor(activations.get(0));
+            return create(new Architecture(sizes, activations), chosen, random);
         }
     }
 }
