@@ -45,11 +45,13 @@ public record Preset(String name, List<Integer> layers, Activation hidden, Activ
 
     /**
      * What {@code train} runs with no flags: the most accurate MLP found that trains in about two minutes on
-     * a 2-core machine with plain SGD (its test accuracy plateaus near 98.3% from epoch 20; measured figures
-     * in the README's results table).
+     * a 2-core machine: [784,512,512,10] ReLU (he init), softmax, momentum 0.9, η 0.05 on a cosine schedule,
+     * mini-batch 32, 20 epochs (measured figures in the README's results table).
      */
     public static final Preset DEFAULT = new Preset("default", List.of(784, 512, 512, 10), Activation.RELU,
-            Activation.SOFTMAX, Init.FAN_IN, new TrainConfig(24, 32, 0.1f, Cost.CROSS_ENTROPY));
+            Activation.SOFTMAX, Init.HE, new TrainConfig(20, 32, 0.05f, Cost.CROSS_ENTROPY,
+                    new Optimizer.Config(Optimizer.Kind.MOMENTUM, 0.9f, 0.9f, 0.999f), 0f, 0f, 0f, 0f,
+                    new Schedule(Schedule.Kind.COSINE, 10, 0.5f, 10, 7), 0, false, Augmentation.NONE));
 
     /**
      * The most accurate MLP found without augmentation: [784,1024,1024,10] ReLU (he init), softmax, inverted
