@@ -73,7 +73,7 @@ final class BenchCommand implements Callable<Integer> {
         if (epochs < 2 || rounds < 1) {
             throw new IllegalArgumentException("--epochs must be at least 2 (epoch 1 is warm-up) and --rounds at least 1");
         }
-        List<Integer> sizes = TrainCommand.parseLayers(layers);
+        List<Integer> sizes = SetupOptions.parseLayers(layers);
         DatasetStore.Loaded mnist = DataOptions.store(DatasetSpec.MNIST, List.of(), spec.commandLine().getErr())
                 .load(DatasetSpec.MNIST, java.util.Optional.empty());
         Splits splits = Splits.of(mnist.training(), mnist.test(), Splits.BOOK_VALIDATION_SIZE);

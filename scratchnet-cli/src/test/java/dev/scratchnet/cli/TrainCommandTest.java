@@ -126,18 +126,18 @@ class TrainCommandTest {
 
     @Test
     void aPresetWithOverridesKeepsItsOtherValues() {
-        TrainCommand cmd = new TrainCommand();
+        SetupOptions cmd = new SetupOptions();
         cmd.preset = "book-ch1";
         cmd.eta = 1.5f;
-        var setup = cmd.resolveSetup();
+        var setup = cmd.resolve(10_000);
         assertThat(setup.training().learningRate()).isEqualTo(1.5f);
         assertThat(setup.training().cost().id()).isEqualTo("quadratic");
         assertThat(setup.init().id()).isEqualTo("normal");
 
-        TrainCommand plain = new TrainCommand();
+        SetupOptions plain = new SetupOptions();
         plain.layers = "784,100,10";
         plain.batch = 128;
-        var custom = plain.resolveSetup();
+        var custom = plain.resolve(10_000);
         assertThat(custom.name()).isEqualTo("custom");
         assertThat(custom.training().learningRate()).isEqualTo(0.5f);
         assertThat(custom.hidden().id()).isEqualTo("sigmoid");
@@ -146,10 +146,10 @@ class TrainCommandTest {
         assertThat(custom.training().batchSize()).isEqualTo(128);
         assertThat(custom.training().plainSgd()).isTrue();
 
-        TrainCommand none = new TrainCommand();
-        none.save = Path.of("m.safetensors");
-        none.seed = 3;
-        assertThat(none.resolveSetup().name()).as("run flags keep the default preset").isEqualTo("default");
+        Cli run = Cli.run("train", "--data", data.toString(), "--validation", "200", "--epochs", "1", "--seed", "3",
+                "--save", dir.resolve("d.safetensors").toString(), "--help");
+        assertThat(new SetupOptions().resolve(10_000).name()).as("no model flag: the default preset").isEqualTo("default");
+        assertThat(run.exit()).isZero();
     }
 
     private List<Map<String, Object>> runForMetrics(String name, String... extra) throws IOException {

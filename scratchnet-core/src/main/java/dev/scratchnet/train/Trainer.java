@@ -170,7 +170,7 @@ public final class Trainer {
             }
             stopped |= rate.afterEpoch(validation);
             afterEpoch.accept(new State(List.copyOf(history), optimizer.state(), optimizer.steps(), order.clone(),
-                    rate.state(), best.accuracy, best.epoch, best.weights.clone(), best.biases.clone()));
+                    rate.state(), best.accuracy(), best.epoch(), best.weights(), best.biases()));
         }
         if (history.isEmpty()) {
             throw new IllegalArgumentException("the checkpoint already holds all " + config.epochs()
@@ -275,54 +275,6 @@ public final class Trainer {
             int t = order[i];
             order[i] = order[j];
             order[j] = t;
-        }
-    }
-
-    /** The weights of the epoch with the best validation accuracy so far, for early stopping. */
-    private static final class BestWeights {
-        private final Network network;
-        private final float[][] weights;
-        private final float[][] biases;
-        private double accuracy = Double.NEGATIVE_INFINITY;
-        private int epoch;
-
-        BestWeights(Network network) {
-            this.network = network;
-            int n = network.layers().size();
-            weights = new float[n][];
-            biases = new float[n][];
-        }
-
-        /** Copies the weights when this validation accuracy is the best yet. */
-        void offer(int epoch, double validationAccuracy) {
-            if (validationAccuracy > accuracy) {
-                accuracy = validationAccuracy;
-                this.epoch = epoch;
-                for (int l = 0; l < weights.length; l++) {
-                    weights[l] = network.layers().get(l).weights().clone();
-                    biases[l] = network.layers().get(l).biases().clone();
-                }
-            }
-        }
-
-        int epoch() {
-            return epoch;
-        }
-
-        void restore(State state) {
-            accuracy = state.bestAccuracy();
-            epoch = state.bestEpoch();
-            for (int l = 0; l < weights.length; l++) {
-                weights[l] = state.bestWeights()[l];
-                biases[l] = state.bestBiases()[l];
-            }
-        }
-
-        void restore(Network target) {
-            for (int l = 0; l < weights.length; l++) {
-                System.arraycopy(weights[l], 0, target.layers().get(l).weights(), 0, weights[l].length);
-                System.arraycopy(biases[l], 0, target.layers().get(l).biases(), 0, biases[l].length);
-            }
         }
     }
 }

@@ -1,7 +1,8 @@
 /**
- * Training and evaluation: mini-batch stochastic gradient descent over a data set, per-epoch metrics,
- * and accuracy with per-class precision, recall and the confusion matrix.
+ * Training and evaluation: the mini-batch trainer, optimizers, learning-rate schedules, regularization,
+ * early stopping, checkpoints, presets, per-epoch metrics, and accuracy with per-class precision, recall
+ * and the confusion matrix.
  *
- * <p>Depends on {@code nn}, {@code data} and {@code tensor}.
+ * <p>Depends on {@code nn}, {@code data} and {@code tensor}, and on {@code io} for checkpoint files.
  */
 package dev.scratchnet.train;
