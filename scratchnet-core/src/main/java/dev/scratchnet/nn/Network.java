@@ -100,6 +100,20 @@ public final class Network {
         return result;
     }
 
+    /** Every layer's activations for one input, the output layer's last (each a fresh array). */
+    public float[][] activations(float[] input) {
+        if (input.length != inputSize()) {
+            throw new IllegalArgumentException("input has " + input.length + " values; this network takes " + inputSize());
+        }
+        Workspace ws = new Workspace(this, 1);
+        forward(inference, input, 1, ws);
+        float[][] result = new float[layers.size()][];
+        for (int l = 0; l < layers.size(); l++) {
+            result[l] = ws.a[l].clone();
+        }
+        return result;
+    }
+
     /** The index of the largest output: the predicted class. */
     public int classify(float[] input) {
         return argmax(predict(input), 0, outputSize());

@@ -1,0 +1,74 @@
+package dev.scratchnet.cli;
+
+import dev.scratchnet.io.ModelFile;
+import dev.scratchnet.web.DemoServer;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code scratchnet serve}: the draw-a-digit page and its API. */
+@Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Serve a page to draw digits on and watch the network answer, and its JSON API.",
+            "With no --model and no models/mnist-default.safetensors, trains the default model first."})
+final class ServeCommand implements Callable<Integer> {
+
+    static final Path DEFAULT_MODEL = Path.of("models", "mnist-default.safetensors");
+
+    @Option(names = "--model", paramLabel = "FILE", description = "A model saved by train (default: " + "models/mnist-default.safetensors).")
+    Path model;
+
+    @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1",
+            description = "Address to listen on (default: ${DEFAULT-VALUE}, this machine only).")
+    String host;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080", description = "default: ${DEFAULT-VALUE}")
+    int port;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("--port must be between 0 and 65535, got " + port);
+        }
+        Path file = model != null ? model : DEFAULT_MODEL;
+        if (model == null && !Files.exists(file)) {
+            out.println("No " + file + " yet: training the default model first.");
+            out.flush();
+            int code = spec.commandLine().getParent().getSubcommands().get("train").execute("--save", file.toString());
+            if (code != 0) {
+                return code;
+            }
+        }
+        ModelFile.Model loaded = ModelFile.load(file);
+        try (DemoServer server = new DemoServer(loaded)) {
+            int actual;
+            try {
+                actual = server.start(host, port);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("cannot listen on " + host + ":" + port + " (" + rootMessage(e)
+                        + "); choose another --port");
+            }
+            ModelSummary.print(out, file, loaded);
+            out.printf("Serving on http://%s:%d/  (Ctrl-C to stop)%n", host, actual);
+            out.flush();
+            new CountDownLatch(1).await(); // until the JVM is stopped
+        }
+        return 0;
+    }
+
+    private static String rootMessage(Throwable e) {
+        while (e.getCause() != null) {
+            e = e.getCause();
+        }
+        return e.getMessage();
+    }
+}

@@ -1,0 +1,163 @@
+package dev.scratchnet.web;
+
+import dev.scratchnet.data.DataException;
+import dev.scratchnet.data.DigitImage;
+import dev.scratchnet.io.Json;
+import dev.scratchnet.io.ModelFile;
+import dev.scratchnet.nn.Activation;
+import dev.scratchnet.nn.Architecture;
+import dev.scratchnet.nn.Network;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.UploadedFile;
+import io.javalin.http.staticfiles.Location;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The demo's HTTP server. {@code POST /api/predict} takes JSON {@code {"pixels": [784 numbers in [0,1]]}}
+ * (MNIST form, used as is) or a PNG/JPEG image (raw body or multipart field {@code image}, preprocessed like
+ * {@code predict}); {@code GET /api/model} describes the model; everything else is the page's assets from
+ * the class path, so no request can reach other files. Bodies over 1 MiB get 413, bad input 400, each with
+ * a JSON {@code {"error": "..."}}.
+ */
+public final class DemoServer implements AutoCloseable {
+
+    static final long MAX_BODY = 1L << 20;
+
+    private final ModelFile.Model model;
+    private final Javalin app;
+
+    public DemoServer(ModelFile.Model model) {
+        this.model = model;
+        if (model.network().inputSize() != DigitImage.SIDE * DigitImage.SIDE) {
+            throw new IllegalArgumentException("the demo needs a model of 784 inputs (28×28 images), this one takes "
+                    + model.network().inputSize());
+        }
+        this.app = Javalin.create(config -> {
+            config.showJavalinBanner = false;
+            config.http.maxRequestSize = MAX_BODY;
+            config.staticFiles.add(files -> {
+                files.hostedPath = "/";
+                files.directory = "/dev/scratchnet/web/public";
+                files.location = Location.CLASSPATH;
+            });
+        });
+        app.post("/api/predict", this::predict);
+        app.get("/api/model", this::describe);
+        app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), e.getMessage()));
+        app.exception(BadRequest.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
+        app.exception(Exception.class, (e, ctx) -> error(ctx, 500, "internal error: " + e));
+    }
+
+    /** Starts listening; returns the port (useful with port 0). */
+    public int start(String host, int port) {
+        app.start(host, port);
+        return app.port();
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+
+    private void predict(Context ctx) throws IOException {
+        if (ctx.contentLength() > MAX_BODY) {
+            throw new HttpResponseException(413, "the body is over 1 MiB; send a smaller image");
+        }
+        float[] input = input(ctx);
+        Network network = model.network();
+        float[][] activations = network.activations(input);
+        float[] probabilities = activations[activations.length - 1];
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("digit", Network.argmax(probabilities, 0, probabilities.length));
+        answer.put("probabilities", probabilities);
+        answer.put("input", input);
+        answer.put("hidden", activations.length > 1 ? activations[0] : new float[0]);
+        ctx.contentType("application/json").result(Json.write(answer));
+    }
+
+    /** The network's input from JSON pixels, a raw image body, or a multipart field {@code image}. */
+    private float[] input(Context ctx) throws IOException {
+        String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(java.util.Locale.ROOT);
+        if (type.startsWith("application/json")) {
+            return pixels(ctx.body());
+        }
+        if (type.startsWith("multipart/form-data")) {
+            UploadedFile file = ctx.uploadedFile("image");
+            if (file == null) {
+                throw new BadRequest("the multipart body has no field 'image'");
+            }
+            try (InputStream in = file.content()) {
+                return image(in.readAllBytes());
+            }
+        }
+        if (type.startsWith("image/png") || type.startsWith("image/jpeg")) {
+            return image(ctx.bodyAsBytes());
+        }
+        throw new BadRequest("send JSON {\"pixels\": [784 numbers]} or a PNG or JPEG image (Content-Type "
+                + "image/png, image/jpeg, or multipart field 'image'); got Content-Type '" + type + "'");
+    }
+
+    private static float[] image(byte[] bytes) {
+        try {
+            return DigitImage.fromBytes(bytes);
+        } catch (DataException e) {
+            throw new BadRequest(e.getMessage());
+        }
+    }
+
+    static float[] pixels(String body) {
+        Object json;
+        try {
+            json = Json.parse(body);
+        } catch (IllegalArgumentException e) {
+            throw new BadRequest(e.getMessage());
+        }
+        if (!(json instanceof Map<?, ?> map) || !(map.get("pixels") instanceof List<?> list)) {
+            throw new BadRequest("expected a JSON object {\"pixels\": [784 numbers in [0,1]]}");
+        }
+        int side = DigitImage.SIDE * DigitImage.SIDE;
+        if (list.size() != side) {
+            throw new BadRequest("expected " + side + " pixels (28×28, row-major), got " + list.size());
+        }
+        float[] x = new float[side];
+        for (int i = 0; i < side; i++) {
+            Object v = list.get(i);
+            if (!(v instanceof Number n) || !(n.doubleValue() >= 0 && n.doubleValue() <= 1)) {
+                throw new BadRequest("pixel " + i + " is " + v + "; every pixel must be a number in [0, 1] (ink = 1)");
+            }
+            x[i] = n.floatValue();
+        }
+        return x;
+    }
+
+    private void describe(Context ctx) {
+        Architecture arch = model.network().architecture();
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("layers", arch.sizes());
+        answer.put("activations", arch.activations().stream().map(Activation::id).toList());
+        answer.put("training", model.info().training());
+        answer.put("dataset", model.info().dataset());
+        answer.put("class_names", model.info().classNames());
+        answer.put("test_accuracy", Double.isNaN(model.info().testAccuracy()) ? null : model.info().testAccuracy());
+        ctx.contentType("application/json").result(Json.write(answer));
+    }
+
+    private static void error(Context ctx, int status, String message) {
+        ctx.status(status).contentType("application/json").result(Json.write(Map.of("error", message)));
+    }
+
+    /** A request the client must change; answered with 400. */
+    static final class BadRequest extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        BadRequest(String message) {
+            super(message);
+        }
+    }
+}
