@@ -1,10 +1,14 @@
 package dev.scratchnet.cli;
 
+import dev.scratchnet.data.Dataset;
+import dev.scratchnet.data.DatasetSpec;
 import dev.scratchnet.io.ModelFile;
 import dev.scratchnet.web.DemoServer;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -49,7 +53,8 @@ final class ServeCommand implements Callable<Integer> {
             }
         }
         ModelFile.Model loaded = ModelFile.load(file);
-        try (DemoServer server = new DemoServer(loaded)) {
+        Dataset test = testSet(loaded, spec.commandLine().getErr());
+        try (DemoServer server = new DemoServer(loaded, test)) {
             int actual;
             try {
                 actual = server.start(host, port);
@@ -63,6 +68,19 @@ final class ServeCommand implements Callable<Integer> {
             new CountDownLatch(1).await(); // until the JVM is stopped
         }
         return 0;
+    }
+
+    /** The model's test set for the random-digit button and the mistakes gallery, or null when unavailable. */
+    private static Dataset testSet(ModelFile.Model model, PrintWriter err) {
+        String name = model.info().dataset().isEmpty() ? "mnist" : model.info().dataset();
+        try {
+            DatasetSpec dataset = DatasetSpec.named(name);
+            return DataOptions.store(dataset, List.of(), err).load(dataset, Optional.empty()).test();
+        } catch (RuntimeException e) {
+            err.println("Serving without test digits: " + e.getMessage());
+            err.flush();
+            return null;
+        }
     }
 
     private static String rootMessage(Throwable e) {

@@ -1,6 +1,7 @@
 package dev.scratchnet.web;
 
 import dev.scratchnet.data.DataException;
+import dev.scratchnet.data.Dataset;
 import dev.scratchnet.data.DigitImage;
 import dev.scratchnet.io.Json;
 import dev.scratchnet.io.ModelFile;
@@ -14,6 +15,7 @@ import io.javalin.http.UploadedFile;
 import io.javalin.http.staticfiles.Location;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,10 +32,21 @@ public final class DemoServer implements AutoCloseable {
     static final long MAX_BODY = 1L << 20;
 
     private final ModelFile.Model model;
+    private final Dataset test;
+    private final List<Integer> mistakes = new ArrayList<>();
     private final Javalin app;
 
+    /** A server without test digits (the random-digit button and the mistakes gallery stay empty). */
     public DemoServer(ModelFile.Model model) {
+        this(model, null);
+    }
+
+    /**
+     * @param test the test set, for {@code GET /api/test-digit} and {@code GET /api/mistakes}; may be null
+     */
+    public DemoServer(ModelFile.Model model, Dataset test) {
         this.model = model;
+        this.test = test;
         if (model.network().inputSize() != DigitImage.SIDE * DigitImage.SIDE) {
             throw new IllegalArgumentException("the demo needs a model of 784 inputs (28×28 images), this one takes "
                     + model.network().inputSize());
@@ -47,8 +60,26 @@ public final class DemoServer implements AutoCloseable {
                 files.location = Location.CLASSPATH;
             });
         });
+        if (test != null) {
+            if (test.imageSize() != model.network().inputSize()) {
+                throw new IllegalArgumentException("the test images have " + test.imageSize() + " pixels, the model takes "
+                        + model.network().inputSize());
+            }
+            float[][] inputs = new float[test.size()][];
+            for (int i = 0; i < test.size(); i++) {
+                inputs[i] = test.image(i);
+            }
+            float[][] outputs = model.network().predict(inputs);
+            for (int i = 0; i < test.size(); i++) {
+                if (Network.argmax(outputs[i], 0, outputs[i].length) != test.label(i)) {
+                    mistakes.add(i);
+                }
+            }
+        }
         app.post("/api/predict", this::predict);
         app.get("/api/model", this::describe);
+        app.get("/api/test-digit", this::testDigit);
+        app.get("/api/mistakes", this::mistakes);
         app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), e.getMessage()));
         app.exception(BadRequest.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
         app.exception(Exception.class, (e, ctx) -> error(ctx, 500, "internal error: " + e));
@@ -69,7 +100,49 @@ public final class DemoServer implements AutoCloseable {
         if (ctx.contentLength() > MAX_BODY) {
             throw new HttpResponseException(413, "the body is over 1 MiB; send a smaller image");
         }
-        float[] input = input(ctx);
+        ctx.contentType("application/json").result(Json.write(answer(input(ctx))));
+    }
+
+    /** A test digit (random, or {@code ?index=N}) with its label and the network's answer. */
+    private void testDigit(Context ctx) {
+        if (test == null) {
+            throw new HttpResponseException(404, "this server has no test digits (start it with the data set available)");
+        }
+        String index = ctx.queryParam("index");
+        int i;
+        try {
+            i = index == null ? java.util.concurrent.ThreadLocalRandom.current().nextInt(test.size()) : Integer.parseInt(index);
+        } catch (NumberFormatException e) {
+            throw new BadRequest("index must be a whole number, got '" + index + "'");
+        }
+        if (i < 0 || i >= test.size()) {
+            throw new BadRequest("index must be between 0 and " + (test.size() - 1) + ", got " + i);
+        }
+        Map<String, Object> answer = answer(test.image(i));
+        answer.put("index", i);
+        answer.put("label", test.label(i));
+        ctx.contentType("application/json").result(Json.write(answer));
+    }
+
+    /** The test digits the network gets wrong: index, label and answer of each (the pixels come from test-digit). */
+    private void mistakes(Context ctx) {
+        if (test == null) {
+            throw new HttpResponseException(404, "this server has no test digits (start it with the data set available)");
+        }
+        List<Object> list = new ArrayList<>();
+        int limit = Math.min(mistakes.size(), 100);
+        for (int m = 0; m < limit; m++) {
+            int i = mistakes.get(m);
+            Map<String, Object> entry = answer(test.image(i));
+            entry.put("index", i);
+            entry.put("label", test.label(i));
+            entry.remove("hidden");
+            list.add(entry);
+        }
+        ctx.contentType("application/json").result(Json.write(Map.of("total", mistakes.size(), "mistakes", list)));
+    }
+
+    private Map<String, Object> answer(float[] input) {
         Network network = model.network();
         float[][] activations = network.activations(input);
         float[] probabilities = activations[activations.length - 1];
@@ -78,7 +151,7 @@ public final class DemoServer implements AutoCloseable {
         answer.put("probabilities", probabilities);
         answer.put("input", input);
         answer.put("hidden", activations.length > 1 ? activations[0] : new float[0]);
-        ctx.contentType("application/json").result(Json.write(answer));
+        return answer;
     }
 
     /** The network's input from JSON pixels, a raw image body, or a multipart field {@code image}. */
