@@ -11,6 +11,7 @@ import dev.scratchnet.nn.Architecture;
 import dev.scratchnet.nn.Network;
 import dev.scratchnet.tensor.Compute;
 import dev.scratchnet.train.Checkpoint;
+import dev.scratchnet.web.Dashboard;
 import dev.scratchnet.train.EpochMetrics;
 import dev.scratchnet.train.Preset;
 import dev.scratchnet.train.TrainConfig;
@@ -72,6 +73,13 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--init-from", paramLabel = "MODEL", description = "Start from a saved model's weights (fine-tuning).")
     Path initFrom;
 
+    @Option(names = "--dashboard", description = "Serve live charts of the training on http://127.0.0.1:PORT/ "
+            + "and keep them up until Enter is pressed at the end.")
+    boolean dashboard;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080", description = "The dashboard's port (default: ${DEFAULT-VALUE}).")
+    int port;
+
     @Spec
     CommandSpec spec;
 
@@ -125,18 +133,42 @@ final class TrainCommand implements Callable<Integer> {
         }
         Progress progress = new Progress(out, Progress.isTerminal(), t.epochs());
         Trainer.Result result;
+        Dashboard board = dashboard ? startDashboard(out, setup.name() + " on " + dataset) : null;
         try (Compute compute = new Compute(threadCount); StopSignal stop = new StopSignal()) {
             Trainer trainer = new Trainer(network, config, compute);
             Random run = random;
             Network trained = network;
-            result = trainer.fit(splits, random, both(progress, metricsFile), stop::requested, resumed, state -> {
+            result = trainer.fit(splits, random, all(progress, metricsFile, board), stop::requested, resumed, state -> {
                 if (checkpoint != null) {
                     saveCheckpoint(trained, setup, loaded, state, run);
                 }
             });
             finish(out, result, setup, network, loaded, modelPath, metricsFile);
+            if (board != null) {
+                board.finished(String.format(Locale.ROOT, "Done after %d epoch(s): test accuracy %.2f%%; saved %s",
+                        result.epochs().size(), 100 * result.finalTestAccuracy(), modelPath));
+            }
+        }
+        if (board != null) {
+            out.println("The dashboard stays up; press Enter to stop it.");
+            out.flush();
+            waitForEnter();
+            board.close();
         }
         return 0;
+    }
+
+    private Dashboard startDashboard(PrintWriter out, String title) {
+        Dashboard board = new Dashboard(title);
+        try {
+            int actual = board.start("127.0.0.1", port);
+            out.printf(Locale.ROOT, "Dashboard: http://127.0.0.1:%d/%n", actual);
+            out.flush();
+            return board;
+        } catch (RuntimeException e) {
+            board.close();
+            throw new IllegalArgumentException("cannot serve the dashboard on port " + port + "; choose another --port");
+        }
     }
 
     private void finish(PrintWriter out, Trainer.Result result, Preset setup, Network network, DatasetStore.Loaded loaded,
@@ -196,21 +228,27 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private static TrainingListener both(TrainingListener a, TrainingListener b) {
-        if (b == null) {
-            return a;
+    /** Returns when Enter is pressed, or at once when there is no input (a pipe or /dev/null). */
+    private static void waitForEnter() {
+        try {
+            System.in.read();
+        } catch (java.io.IOException e) {
+            // no input to wait on
         }
+    }
+
+    /** One listener that tells each of the given ones (nulls skipped). */
+    private static TrainingListener all(TrainingListener... listeners) {
+        List<TrainingListener> list = java.util.Arrays.stream(listeners).filter(java.util.Objects::nonNull).toList();
         return new TrainingListener() {
             @Override
             public void onBatch(int epoch, int done, int total) {
-                a.onBatch(epoch, done, total);
-                b.onBatch(epoch, done, total);
+                list.forEach(l -> l.onBatch(epoch, done, total));
             }
 
             @Override
             public void onEpoch(EpochMetrics m) {
-                a.onEpoch(m);
-                b.onEpoch(m);
+                list.forEach(l -> l.onEpoch(m));
             }
         };
     }

@@ -18,4 +18,20 @@ import java.util.OptionalDouble;
 public record EpochMetrics(int epoch, double trainCost, OptionalDouble validationAccuracy, double testAccuracy,
                            double seconds, int examples, double learningRate, OptionalDouble trainAccuracy,
                            OptionalDouble validationCost) {
+
+    /** The metrics under the metrics file's key names; absent values are left out. */
+    public java.util.Map<String, Object> toMap() {
+        java.util.Map<String, Object> map = new java.util.LinkedHashMap<>();
+        map.put("epoch", epoch);
+        map.put("train_cost", trainCost);
+        validationAccuracy.ifPresent(v -> map.put("validation_accuracy", v));
+        map.put("test_accuracy", testAccuracy);
+        trainAccuracy.ifPresent(v -> map.put("train_accuracy", v));
+        validationCost.ifPresent(v -> map.put("validation_cost", v));
+        map.put("learning_rate", learningRate);
+        map.put("examples", examples);
+        map.put("seconds", seconds);
+        map.put("examples_per_second", examples / Math.max(seconds, 1e-9));
+        return map;
+    }
 }
