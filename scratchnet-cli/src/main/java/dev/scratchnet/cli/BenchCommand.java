@@ -11,6 +11,7 @@ import dev.scratchnet.nn.Cost;
 import dev.scratchnet.nn.Init;
 import dev.scratchnet.nn.Network;
 import dev.scratchnet.tensor.Compute;
+import dev.scratchnet.tensor.Kernels;
 import dev.scratchnet.train.EpochMetrics;
 import dev.scratchnet.train.TrainConfig;
 import dev.scratchnet.train.Trainer;
@@ -83,11 +84,11 @@ final class BenchCommand implements Callable<Integer> {
 
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("network", sizes + " sigmoid hidden, softmax output, log-likelihood, fan-in init, plain SGD, eta " + eta);
-        report.put("scratchnet", Map.of("kernel", new Compute(1).kernel().name(), "java", Runtime.version().toString(),
+        report.put("scratchnet", Map.of("kernel", Kernels.best().name(), "java", Runtime.version().toString(),
                 "threads", threadCount));
         out.printf(Locale.ROOT, "ScratchNet bench: %s; 50,000 MNIST images; s/epoch = median of epochs 2-%d over %d round(s)%n",
                 report.get("network"), epochs, rounds);
-        out.printf(Locale.ROOT, "scratchnet: kernel %s, Java %s, %d thread(s)%n", new Compute(1).kernel().name(),
+        out.printf(Locale.ROOT, "scratchnet: kernel %s, Java %s, %d thread(s)%n", Kernels.best().name(),
                 Runtime.version(), threadCount);
         out.flush();
 

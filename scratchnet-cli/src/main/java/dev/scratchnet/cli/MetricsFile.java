@@ -31,19 +31,8 @@ final class MetricsFile implements TrainingListener {
 
     @Override
     public void onEpoch(EpochMetrics m) {
-        Map<String, Object> line = new LinkedHashMap<>();
-        line.put("epoch", m.epoch());
-        line.put("train_cost", m.trainCost());
-        m.validationAccuracy().ifPresent(v -> line.put("validation_accuracy", v));
-        line.put("test_accuracy", m.testAccuracy());
-        m.trainAccuracy().ifPresent(v -> line.put("train_accuracy", v));
-        m.validationCost().ifPresent(v -> line.put("validation_cost", v));
-        line.put("learning_rate", m.learningRate());
-        line.put("examples", m.examples());
-        line.put("seconds", m.seconds());
-        line.put("examples_per_second", m.examples() / Math.max(m.seconds(), 1e-9));
         totalSeconds += m.seconds();
-        lines.add(Json.write(line));
+        lines.add(Json.write(m.toMap()));
         flush();
     }
 

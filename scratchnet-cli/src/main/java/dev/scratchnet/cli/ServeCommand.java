@@ -40,9 +40,7 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("--port must be between 0 and 65535, got " + port);
-        }
+        checkPort(port);
         Path file = model != null ? model : DEFAULT_MODEL;
         if (model == null && !Files.exists(file)) {
             out.println("No " + file + " yet: training the default model first.");
@@ -80,6 +78,13 @@ final class ServeCommand implements Callable<Integer> {
             err.println("Serving without test digits: " + e.getMessage());
             err.flush();
             return null;
+        }
+    }
+
+    /** The --port rule of every command that listens. */
+    static void checkPort(int port) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("--port must be between 0 and 65535, got " + port);
         }
     }
 

@@ -123,10 +123,7 @@ final class SetupOptions {
         if (!setup.output().allowedInOutputLayer()) {
             throw new IllegalArgumentException("--output must be sigmoid or softmax, got " + setup.output().id());
         }
-        if (validation == 0 && training.needsValidation()) {
-            throw new IllegalArgumentException("--early-stop and --schedule book need validation data; "
-                    + "do not combine them with --validation 0");
-        }
+        training.checkValidation(validation > 0); // before the data is loaded, so the mistake is told at once
         return setup;
     }
 

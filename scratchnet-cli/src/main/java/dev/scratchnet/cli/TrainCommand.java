@@ -159,6 +159,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private Dashboard startDashboard(PrintWriter out, String title) {
+        ServeCommand.checkPort(port);
         Dashboard board = new Dashboard(title);
         try {
             int actual = board.start("127.0.0.1", port);

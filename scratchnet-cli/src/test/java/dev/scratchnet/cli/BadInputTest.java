@@ -76,6 +76,7 @@ class BadInputTest {
         assertOneLineError(train("--schedule", "step", "--step-factor", "0"), "--step-factor", "eta stays above 0");
         assertOneLineError(train("--momentum", "1.2"), "--momentum must be in [0, 1)");
         assertOneLineError(train("--clip-norm", "-1"), "--clip-norm must be at least 0");
+        assertOneLineError(train("--dashboard", "--port", "99999"), "--port must be between 0 and 65535, got 99999");
         assertOneLineError(Cli.run("train", "--data", data.toString(), "--validation", "0", "--early-stop", "3"),
                 "--early-stop and --schedule book need validation data");
         assertOneLineError(Cli.run("train", "--data", data.toString(), "--validation", "0", "--schedule", "book"),
@@ -152,6 +153,11 @@ class BadInputTest {
                 "corrupt model file", "garbage.safetensors");
         assertOneLineError(Cli.run("predict", "--model", dir.resolve("none.safetensors").toString(), "x.png"),
                 "no model file");
+        Path model0 = dir.resolve("m0.safetensors");
+        assertThat(train("--layers", "784,8,10", "--epochs", "1", "--save", model0.toString()).exit()).isZero();
+        Cli missing = Cli.run("predict", "--model", model0.toString(), dir.resolve("nothere.png").toString());
+        assertThat(missing.exit()).isEqualTo(1);
+        assertThat(missing.errLines()).singleElement().asString().endsWith("nothere.png: no such file");
 
         Path model = dir.resolve("m.safetensors");
         assertThat(train("--layers", "784,8,10", "--epochs", "1", "--save", model.toString()).exit()).isZero();

@@ -25,13 +25,17 @@ public final class DigitImage {
     private DigitImage() {
     }
 
-    /** Reads a PNG or JPEG file and preprocesses it. */
+    /** Reads a PNG or JPEG file and preprocesses it; messages do not repeat the path, which the caller has. */
     public static float[] fromFile(Path file) {
+        byte[] bytes;
         try {
-            return fromBytes(Files.readAllBytes(file));
+            bytes = Files.readAllBytes(file);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new DataException("no such file");
         } catch (IOException e) {
-            throw new DataException("cannot read " + file + ": " + e.getMessage(), e);
+            throw new DataException("cannot read it (" + e.getMessage() + ")", e);
         }
+        return fromBytes(bytes);
     }
 
     /** Decodes PNG or JPEG bytes and preprocesses them. */

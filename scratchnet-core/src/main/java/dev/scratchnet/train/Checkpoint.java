@@ -66,7 +66,7 @@ public final class Checkpoint {
         meta.put("checkpoint_optimizer_steps", String.valueOf(state.optimizerSteps()));
         meta.put("checkpoint_schedule", Json.write(toList(state.schedule())));
         meta.put("checkpoint_best", Json.write(List.of(state.bestAccuracy(), state.bestEpoch())));
-        meta.put("checkpoint_history", Json.write(state.history().stream().map(Checkpoint::toMap).toList()));
+        meta.put("checkpoint_history", Json.write(state.history().stream().map(EpochMetrics::toMap).toList()));
         meta.put("checkpoint_random", Base64.getEncoder().encodeToString(serialize(random)));
         SafeTensors.write(file, meta, tensors);
     }
@@ -130,20 +130,6 @@ public final class Checkpoint {
             list.add(v);
         }
         return list;
-    }
-
-    private static Map<String, Object> toMap(EpochMetrics m) {
-        Map<String, Object> map = new LinkedHashMap<>();
-        map.put("epoch", m.epoch());
-        map.put("train_cost", m.trainCost());
-        map.put("validation_accuracy", m.validationAccuracy().isPresent() ? m.validationAccuracy().getAsDouble() : null);
-        map.put("test_accuracy", m.testAccuracy());
-        map.put("seconds", m.seconds());
-        map.put("examples", m.examples());
-        map.put("learning_rate", m.learningRate());
-        map.put("train_accuracy", m.trainAccuracy().isPresent() ? m.trainAccuracy().getAsDouble() : null);
-        map.put("validation_cost", m.validationCost().isPresent() ? m.validationCost().getAsDouble() : null);
-        return map;
     }
 
     private static EpochMetrics fromMap(Map<?, ?> m) {

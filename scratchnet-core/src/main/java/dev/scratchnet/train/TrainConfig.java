@@ -64,4 +64,12 @@ public record TrainConfig(int epochs, int batchSize, float learningRate, Cost co
     public boolean needsValidation() {
         return earlyStop > 0 || schedule.needsValidation();
     }
+
+    /** Refuses options that need validation data when there is none. */
+    public void checkValidation(boolean hasValidation) {
+        if (needsValidation() && !hasValidation) {
+            throw new IllegalArgumentException("--early-stop and --schedule book need validation data; "
+                    + "do not combine them with --validation 0");
+        }
+    }
 }

@@ -113,10 +113,7 @@ public final class Trainer {
                     + " images have " + training.imageSize() + " pixels; make --layers start with "
                     + training.imageSize());
         }
-        if (config.needsValidation() && splits.validation().isEmpty()) {
-            throw new IllegalArgumentException("--early-stop and --schedule book need validation data; "
-                    + "do not combine them with --validation 0");
-        }
+        config.checkValidation(splits.validation().isPresent());
         this.random = random;
         this.trainingSize = training.size();
         int[] order = new int[training.size()];
