@@ -87,6 +87,9 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         Preset setup = model.resolve(validation);
+        if (dashboard) {
+            ServeCommand.checkPort(port); // before the data is loaded, like every other flag
+        }
         Architecture arch = setup.architecture();
         int threadCount = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         if (threadCount < 1) {
@@ -159,7 +162,6 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private Dashboard startDashboard(PrintWriter out, String title) {
-        ServeCommand.checkPort(port);
         Dashboard board = new Dashboard(title);
         try {
             int actual = board.start("127.0.0.1", port);
