@@ -141,7 +141,7 @@ public final class Compute implements AutoCloseable {
             try {
                 if (op == Op.ABT && m < 2 * MIN_ROWS_PER_PART) {
                     // Few rows: split the columns, on multiples of 4 to keep the kernel's tiles.
-                    kernel.abt(a, b, c, 0, m, boundary(n, part), boundary(n, part + 1), n, k);
+                    kernel.abt(a, b, c, m, 0, m, boundary(n, part), boundary(n, part + 1), n, k);
                 } else {
                     compute(kernel, op, a, b, c, boundary(m, part), boundary(m, part + 1), m, n, k, alpha, accumulate);
                 }
@@ -160,7 +160,7 @@ public final class Compute implements AutoCloseable {
             switch (op) {
                 case AB -> kernel.ab(a, b, c, from, to, n, k, accumulate);
                 case ATB -> kernel.atb(a, b, c, from, to, m, n, k, alpha, accumulate);
-                case ABT -> kernel.abt(a, b, c, from, to, 0, n, n, k);
+                case ABT -> kernel.abt(a, b, c, m, from, to, 0, n, n, k);
                 default -> throw new IllegalStateException(op.name());
             }
         }

@@ -19,8 +19,7 @@ public interface MatMul {
 
     /**
      * C = α·Aᵀ·B (or C += α·Aᵀ·B when {@code accumulate}) with A [k × m], B [k × n], C [m × n]; A is read
-     * transposed, never copied. α multiplies each element of A before it enters the sum, so that a
-     * gradient step W += (−η/m)·δᵀ·a is one pass over W.
+     * transposed, never copied. The scale α lets a gradient step W += (−η/m)·δᵀ·a be one pass over W.
      */
     void atb(float[] a, float[] b, float[] c, int rowFrom, int rowTo, int m, int n, int k, float alpha,
              boolean accumulate);
@@ -28,6 +27,7 @@ public interface MatMul {
     /**
      * C = A·Bᵀ with A [m × k], B [n × k], C [m × n]; B is read transposed, never copied. Computes the
      * columns {@code [colFrom, colTo)} of those rows, so that a product of few rows can be split by columns.
+     * A kernel may choose its method by the product's shape (m, n, k), never by the part it is asked for.
      */
-    void abt(float[] a, float[] b, float[] c, int rowFrom, int rowTo, int colFrom, int colTo, int n, int k);
+    void abt(float[] a, float[] b, float[] c, int m, int rowFrom, int rowTo, int colFrom, int colTo, int n, int k);
 }

@@ -2,8 +2,7 @@ package dev.scratchnet.tensor;
 
 /**
  * The plain-Java products: the readable reference the fast kernels are tested against, and the fallback
- * when the Vector API module is absent. Sums run over k in increasing order with fused multiply-add, as in
- * the vector kernel, so both give the same bits wherever the vector kernel also sums sequentially.
+ * when the Vector API module is absent. Sums run over k in increasing order with fused multiply-add.
  */
 public final class ReferenceMatMul implements MatMul {
 
@@ -48,7 +47,8 @@ public final class ReferenceMatMul implements MatMul {
     }
 
     @Override
-    public void abt(float[] a, float[] b, float[] c, int rowFrom, int rowTo, int colFrom, int colTo, int n, int k) {
+    public void abt(float[] a, float[] b, float[] c, int m, int rowFrom, int rowTo, int colFrom, int colTo, int n,
+                    int k) {
         for (int i = rowFrom; i < rowTo; i++) {
             for (int j = colFrom; j < colTo; j++) {
                 float sum = 0f;

@@ -4,170 +4,234 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * SIMD products through the Vector API at the machine's preferred width, register-tiled: 6 rows × 2 vectors
- * (then 4 × 2, then single rows) for A·B and Aᵀ·B, and 2 × 4 dot products for A·Bᵀ (measured faster
- * than 4 × 3 on AVX2).
+ * SIMD products through the Vector API at the machine's preferred width (L lanes), in the manner of
+ * GotoBLAS (Goto and van de Geijn 2008): k is cut into blocks of at most {@value #KC}; each block of B is
+ * packed into panels of NR = 2·L columns, stored p-major so that the micro-kernel reads it as one stream
+ * (zero-padded at the right edge); then a register tile of 6 rows × NR columns (12 vector accumulators, A
+ * broadcast, B loaded, fused multiply-add) runs down the block, and its sums are added into C. Tiles of 4
+ * and 1 rows finish the rows that do not fill a 6-row tile.
+ *
+ * <p>A·Bᵀ products of few rows (a mini-batch of 10) instead take dot products along k in 2 × 4 tiles, which
+ * need no packing: at those sizes packing B would cost more than the product. Which path runs depends only
+ * on the product's shape, never on how Compute splits it, so results do not depend on the thread count.
  *
  * <p>Only {@link Compute} loads this class, and only when the {@code jdk.incubator.vector} module is present.
- * Reproducibility: every sum is built from lanewise fused multiply-adds, whose results are fully specified;
- * the dot products of {@link #abt} add their lanes in a fixed sequential order rather than through
- * {@code reduceLanes}, whose order is unspecified.
+ * Each thread packs into its own scratch buffers, kept per thread and grown only when a larger product
+ * comes, so a warmed-up product allocates nothing. Reproducibility: every sum is built from lanewise fused
+ * multiply-adds, whose results are fully specified; the dot products add their lanes in a fixed sequential
+ * order rather than through {@code reduceLanes}, whose order is unspecified.
  */
 final class VectorMatMul implements MatMul {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    /** Columns of a packed panel and of the register tile. */
+    private static final int NR = 2 * L;
+    /** The longest stretch of k one pass of the register tile covers. */
+    static final int KC = 256;
+    /** Rows of A one pass over a block of packed B covers (so they stay in the level-2 cache). */
+    private static final int MC = 96;
+    /** A·Bᵀ with fewer rows than this uses dot products (no packing). */
+    static final int PACK_MIN_ROWS = 16;
+
+    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+
 
     @Override
     public String name() {
         return "vector-" + S.vectorBitSize();
     }
 
+
     @Override
     public void ab(float[] a, float[] b, float[] c, int rowFrom, int rowTo, int n, int k, boolean accumulate) {
-        strided(a, k, 1, 1f, b, c, rowFrom, rowTo, n, k, accumulate);
+        packed(a, k, 1, b, n, 1, c, rowFrom, rowTo, 0, n, n, k, 1f, accumulate);
     }
+
 
     @Override
     public void atb(float[] a, float[] b, float[] c, int rowFrom, int rowTo, int m, int n, int k, float alpha,
                     boolean accumulate) {
-        strided(a, 1, m, alpha, b, c, rowFrom, rowTo, n, k, accumulate);
+        packed(a, 1, m, b, n, 1, c, rowFrom, rowTo, 0, n, n, k, alpha, accumulate);
     }
 
-    /** C[i][j] (+)= Σ_p α·A(i,p)·B[p][j], where A(i,p) = a[i·rs + p·ps]: A·B and Aᵀ·B in one loop nest. */
-    private static void strided(float[] a, int rs, int ps, float alpha, float[] b, float[] c,
-                                int rowFrom, int rowTo, int n, int k, boolean accumulate) {
-        int nVec = n - n % L;
-        int nPair = nVec - nVec % (2 * L);
-        int i = rowFrom;
-        for (; i + 6 <= rowTo; i += 6) {
-            for (int j = 0; j < nPair; j += 2 * L) {
-                tile6x2(a, rs, ps, alpha, b, c, i, j, n, k, accumulate);
+    /**
+     * C[i][j] = α·Σ_p A(i,p)·B(p,j) (+ C[i][j] when {@code accumulate}) for the rows [rowFrom, rowTo) and
+     * columns [colFrom, colTo), where A(i,p) = a[i·ars + p·aps] and B(p,j) = b[p·bps + j·bjs]: A·B, Aᵀ·B and
+     * A·Bᵀ in one loop nest. Each sum runs over p in increasing order, block after block.
+     */
+    private void packed(float[] a, int ars, int aps, float[] b, int bps, int bjs, float[] c, int rowFrom,
+                        int rowTo, int colFrom, int colTo, int n, int k, float alpha, boolean accumulate) {
+        int blocks = (k + KC - 1) / KC;
+        int panels = (colTo - colFrom + NR - 1) / NR;
+        Scratch s = scratch.get();
+        for (int block = 0; block < blocks; block++) {
+            int p0 = k * block / blocks, kc = k * (block + 1) / blocks - p0;
+            float[] packedB = s.packedB(panels * NR * kc);
+            packB(b, bps, bjs, p0, kc, colFrom, colTo, packedB);
+            boolean add = accumulate || block > 0;
+            for (int i0 = rowFrom; i0 < rowTo; i0 += MC) {
+                int i1 = Math.min(rowTo, i0 + MC);
+                for (int panel = 0; panel < panels; panel++) {
+                    int j = colFrom + panel * NR, width = Math.min(NR, colTo - j), bi = panel * NR * kc;
+                    int i = i0;
+                    for (; i + 6 <= i1; i += 6) {
+                        tile6(a, i * ars + p0 * aps, ars, aps, packedB, bi, kc, s.tile);
+                        merge(s.tile, 6, c, i, j, width, n, alpha, add);
+                    }
+                    for (; i + 4 <= i1; i += 4) {
+                        tile4(a, i * ars + p0 * aps, ars, aps, packedB, bi, kc, s.tile);
+                        merge(s.tile, 4, c, i, j, width, n, alpha, add);
+                    }
+                    for (; i < i1; i++) {
+                        tile1(a, i * ars + p0 * aps, aps, packedB, bi, kc, s.tile);
+                        merge(s.tile, 1, c, i, j, width, n, alpha, add);
+                    }
+                }
             }
-            rest(a, rs, ps, alpha, b, c, i, i + 6, nPair, nVec, n, k, accumulate);
-        }
-        for (; i + 4 <= rowTo; i += 4) {
-            for (int j = 0; j < nPair; j += 2 * L) {
-                tile4x2(a, rs, ps, alpha, b, c, i, j, n, k, accumulate);
-            }
-            rest(a, rs, ps, alpha, b, c, i, i + 4, nPair, nVec, n, k, accumulate);
-        }
-        for (; i < rowTo; i++) {
-            for (int j = 0; j < nVec; j += L) {
-                row1(a, rs, ps, alpha, b, c, i, j, n, k, accumulate);
-            }
-            scalarTail(a, rs, ps, alpha, b, c, i, nVec, n, k, accumulate);
         }
     }
 
-    /** The columns a row tile's pairs of vectors left: one odd vector, then the scalar tail. */
-    private static void rest(float[] a, int rs, int ps, float alpha, float[] b, float[] c, int from, int to,
-                             int nPair, int nVec, int n, int k, boolean accumulate) {
-        for (int r = from; r < to; r++) {
-            if (nPair < nVec) {
-                row1(a, rs, ps, alpha, b, c, r, nPair, n, k, accumulate);
+    /**
+     * Packs B(p0 .. p0+kc−1, colFrom .. colTo−1) into panels of NR columns: panel q holds
+     * B(p, colFrom + q·NR + jj) at q·NR·kc + (p − p0)·NR + jj, zero beyond the last column.
+     */
+    private static void packB(float[] b, int bps, int bjs, int p0, int kc, int colFrom, int colTo,
+                              float[] packedB) {
+        for (int j0 = colFrom, dst = 0; j0 < colTo; j0 += NR, dst += NR * kc) {
+            int width = Math.min(NR, colTo - j0);
+            if (width == NR && bjs == 1) {
+                for (int p = 0, src = p0 * bps + j0, d = dst; p < kc; p++, src += bps, d += NR) {
+                    FloatVector.fromArray(S, b, src).intoArray(packedB, d);
+                    FloatVector.fromArray(S, b, src + L).intoArray(packedB, d + L);
+                }
+            } else if (width == NR && bps == 1) { // B read transposed: eight rows of b at a time
+                for (int p = 0, d = dst, q = p0 + j0 * bjs; p < kc; p++, d += NR, q++) {
+                    for (int jj = 0, src = q; jj < NR; jj += 8, src += 8 * bjs) {
+                        packedB[d + jj] = b[src];
+                        packedB[d + jj + 1] = b[src + bjs];
+                        packedB[d + jj + 2] = b[src + 2 * bjs];
+                        packedB[d + jj + 3] = b[src + 3 * bjs];
+                        packedB[d + jj + 4] = b[src + 4 * bjs];
+                        packedB[d + jj + 5] = b[src + 5 * bjs];
+                        packedB[d + jj + 6] = b[src + 6 * bjs];
+                        packedB[d + jj + 7] = b[src + 7 * bjs];
+                    }
+                }
+            } else {
+                for (int p = 0, d = dst; p < kc; p++, d += NR) {
+                    int src = (p0 + p) * bps + j0 * bjs;
+                    for (int jj = 0; jj < width; jj++, src += bjs) {
+                        packedB[d + jj] = b[src];
+                    }
+                    java.util.Arrays.fill(packedB, d + width, d + NR, 0f);
+                }
             }
-            scalarTail(a, rs, ps, alpha, b, c, r, nVec, n, k, accumulate);
         }
     }
 
-    private static void tile6x2(float[] a, int rs, int ps, float alpha, float[] b, float[] c,
-                                int i, int j, int n, int k, boolean accumulate) {
-        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
-        int c0 = i * n + j;
-        if (accumulate) {
-            c00 = FloatVector.fromArray(S, c, c0); c01 = FloatVector.fromArray(S, c, c0 + L);
-            c10 = FloatVector.fromArray(S, c, c0 + n); c11 = FloatVector.fromArray(S, c, c0 + n + L);
-            c20 = FloatVector.fromArray(S, c, c0 + 2 * n); c21 = FloatVector.fromArray(S, c, c0 + 2 * n + L);
-            c30 = FloatVector.fromArray(S, c, c0 + 3 * n); c31 = FloatVector.fromArray(S, c, c0 + 3 * n + L);
-            c40 = FloatVector.fromArray(S, c, c0 + 4 * n); c41 = FloatVector.fromArray(S, c, c0 + 4 * n + L);
-            c50 = FloatVector.fromArray(S, c, c0 + 5 * n); c51 = FloatVector.fromArray(S, c, c0 + 5 * n + L);
-        } else {
-            c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = FloatVector.zero(S);
+    /** Adds (or writes) α times a tile of sums into C's rows [i, i + rows), columns [j, j + width). */
+    private static void merge(float[] tile, int rows, float[] c, int i, int j, int width, int n, float alpha,
+                              boolean add) {
+        for (int r = 0; r < rows; r++) {
+            int ci = (i + r) * n + j, t = r * NR;
+            if (width == NR) {
+                for (int v = 0; v < NR; v += L) {
+                    FloatVector sum = FloatVector.fromArray(S, tile, t + v).mul(alpha);
+                    (add ? sum.add(FloatVector.fromArray(S, c, ci + v)) : sum).intoArray(c, ci + v);
+                }
+            } else {
+                for (int jj = 0; jj < width; jj++) {
+                    float sum = alpha * tile[t + jj];
+                    c[ci + jj] = add ? c[ci + jj] + sum : sum;
+                }
+            }
         }
-        int a0 = i * rs;
-        for (int p = 0, bp = j; p < k; p++, bp += n) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bp);
-            FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
-            int ap = a0 + p * ps;
-            FloatVector x = FloatVector.broadcast(S, alpha * a[ap]);
+    }
+
+    /** Six rows of A (from a[ai], rows rs apart, p advancing by ps) times one packed panel: 12 accumulators. */
+    private static void tile6(float[] a, int ai, int rs, int ps, float[] bp, int bi, int kc, float[] tile) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+        FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+        int r2 = 2 * rs, r3 = 3 * rs, r4 = 4 * rs, r5 = 5 * rs;
+        for (int end = bi + kc * NR; bi < end; bi += NR, ai += ps) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector x = FloatVector.broadcast(S, a[ai]);
             c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(S, alpha * a[ap + rs]);
+            x = FloatVector.broadcast(S, a[ai + rs]);
             c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(S, alpha * a[ap + 2 * rs]);
+            x = FloatVector.broadcast(S, a[ai + r2]);
             c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(S, alpha * a[ap + 3 * rs]);
+            x = FloatVector.broadcast(S, a[ai + r3]);
             c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(S, alpha * a[ap + 4 * rs]);
+            x = FloatVector.broadcast(S, a[ai + r4]);
             c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(S, alpha * a[ap + 5 * rs]);
+            x = FloatVector.broadcast(S, a[ai + r5]);
             c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
         }
-        c00.intoArray(c, c0); c01.intoArray(c, c0 + L);
-        c10.intoArray(c, c0 + n); c11.intoArray(c, c0 + n + L);
-        c20.intoArray(c, c0 + 2 * n); c21.intoArray(c, c0 + 2 * n + L);
-        c30.intoArray(c, c0 + 3 * n); c31.intoArray(c, c0 + 3 * n + L);
-        c40.intoArray(c, c0 + 4 * n); c41.intoArray(c, c0 + 4 * n + L);
-        c50.intoArray(c, c0 + 5 * n); c51.intoArray(c, c0 + 5 * n + L);
+        c00.intoArray(tile, 0); c01.intoArray(tile, L);
+        c10.intoArray(tile, NR); c11.intoArray(tile, NR + L);
+        c20.intoArray(tile, 2 * NR); c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR); c31.intoArray(tile, 3 * NR + L);
+        c40.intoArray(tile, 4 * NR); c41.intoArray(tile, 4 * NR + L);
+        c50.intoArray(tile, 5 * NR); c51.intoArray(tile, 5 * NR + L);
     }
 
-    private static void tile4x2(float[] a, int rs, int ps, float alpha, float[] b, float[] c,
-                                int i, int j, int n, int k, boolean accumulate) {
-        FloatVector c00, c01, c10, c11, c20, c21, c30, c31;
-        int c0 = i * n + j, c1 = c0 + n, c2 = c1 + n, c3 = c2 + n;
-        if (accumulate) {
-            c00 = FloatVector.fromArray(S, c, c0); c01 = FloatVector.fromArray(S, c, c0 + L);
-            c10 = FloatVector.fromArray(S, c, c1); c11 = FloatVector.fromArray(S, c, c1 + L);
-            c20 = FloatVector.fromArray(S, c, c2); c21 = FloatVector.fromArray(S, c, c2 + L);
-            c30 = FloatVector.fromArray(S, c, c3); c31 = FloatVector.fromArray(S, c, c3 + L);
-        } else {
-            c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = FloatVector.zero(S);
-        }
-        int a0 = i * rs, a1 = a0 + rs, a2 = a1 + rs, a3 = a2 + rs;
-        for (int p = 0, bp = j; p < k; p++, bp += n) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bp);
-            FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
-            int ap = p * ps;
-            FloatVector x = FloatVector.broadcast(S, alpha * a[a0 + ap]);
+    private static void tile4(float[] a, int ai, int rs, int ps, float[] bp, int bi, int kc, float[] tile) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00;
+        FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        int r2 = 2 * rs, r3 = 3 * rs;
+        for (int end = bi + kc * NR; bi < end; bi += NR, ai += ps) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector x = FloatVector.broadcast(S, a[ai]);
             c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(S, alpha * a[a1 + ap]);
+            x = FloatVector.broadcast(S, a[ai + rs]);
             c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(S, alpha * a[a2 + ap]);
+            x = FloatVector.broadcast(S, a[ai + r2]);
             c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(S, alpha * a[a3 + ap]);
+            x = FloatVector.broadcast(S, a[ai + r3]);
             c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
         }
-        c00.intoArray(c, c0); c01.intoArray(c, c0 + L);
-        c10.intoArray(c, c1); c11.intoArray(c, c1 + L);
-        c20.intoArray(c, c2); c21.intoArray(c, c2 + L);
-        c30.intoArray(c, c3); c31.intoArray(c, c3 + L);
+        c00.intoArray(tile, 0); c01.intoArray(tile, L);
+        c10.intoArray(tile, NR); c11.intoArray(tile, NR + L);
+        c20.intoArray(tile, 2 * NR); c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR); c31.intoArray(tile, 3 * NR + L);
     }
 
-    private static void row1(float[] a, int rs, int ps, float alpha, float[] b, float[] c,
-                             int i, int j, int n, int k, boolean accumulate) {
-        int ci = i * n + j;
-        FloatVector acc = accumulate ? FloatVector.fromArray(S, c, ci) : FloatVector.zero(S);
-        int ai = i * rs;
-        for (int p = 0, bp = j; p < k; p++, bp += n) {
-            acc = FloatVector.broadcast(S, alpha * a[ai + p * ps]).fma(FloatVector.fromArray(S, b, bp), acc);
+    private static void tile1(float[] a, int ai, int ps, float[] bp, int bi, int kc, float[] tile) {
+        FloatVector c0 = FloatVector.zero(S), c1 = c0;
+        for (int end = bi + kc * NR; bi < end; bi += NR, ai += ps) {
+            FloatVector x = FloatVector.broadcast(S, a[ai]);
+            c0 = x.fma(FloatVector.fromArray(S, bp, bi), c0);
+            c1 = x.fma(FloatVector.fromArray(S, bp, bi + L), c1);
         }
-        acc.intoArray(c, ci);
+        c0.intoArray(tile, 0);
+        c1.intoArray(tile, L);
     }
 
-    private static void scalarTail(float[] a, int rs, int ps, float alpha, float[] b, float[] c,
-                                   int i, int jFrom, int n, int k, boolean accumulate) {
-        int ai = i * rs;
-        for (int j = jFrom; j < n; j++) {
-            float sum = accumulate ? c[i * n + j] : 0f;
-            for (int p = 0; p < k; p++) {
-                sum = Math.fma(alpha * a[ai + p * ps], b[p * n + j], sum);
+    /** One thread's packing buffers. */
+    private static final class Scratch {
+        final float[] tile = new float[6 * NR];
+        private float[] packedB = new float[0];
+
+        float[] packedB(int size) {
+            if (packedB.length < size) {
+                packedB = new float[size];
             }
-            c[i * n + j] = sum;
+            return packedB;
         }
     }
+
 
     @Override
-    public void abt(float[] a, float[] b, float[] c, int rowFrom, int rowTo, int colFrom, int colTo, int n, int k) {
+    public void abt(float[] a, float[] b, float[] c, int m, int rowFrom, int rowTo, int colFrom, int colTo, int n,
+                    int k) {
+        if (m >= PACK_MIN_ROWS) {
+            packed(a, k, 1, b, 1, k, c, rowFrom, rowTo, colFrom, colTo, n, k, 1f, false);
+            return;
+        }
         int i = rowFrom;
         for (; i + 2 <= rowTo; i += 2) {
             int j = colFrom;

@@ -1,6 +1,7 @@
 package dev.scratchnet.nn;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -49,9 +50,11 @@ class ConcurrentPredictionTest {
         } finally {
             pool.shutdownNow();
         }
+        // A batch of 200 rows and a single row take different summation orders in the kernel (packed
+        // panels against dot products), so the last bits may differ: equal within float rounding.
         float[][] batch = net.predict(inputs);
         for (int i = 0; i < inputs.length; i++) {
-            assertThat(batch[i]).as("batch row %d", i).containsExactly(expected[i]);
+            assertThat(batch[i]).as("batch row %d", i).containsExactly(expected[i], within(1e-6f));
         }
     }
 }

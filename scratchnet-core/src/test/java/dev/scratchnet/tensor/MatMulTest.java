@@ -14,7 +14,8 @@ class MatMulTest {
 
     private static final int[][] SHAPES = {
         {1, 1, 1}, {3, 5, 7}, {4, 16, 8}, {10, 100, 784}, {10, 784, 100}, {13, 37, 29}, {128, 100, 784},
-        {100, 784, 128}, {7, 33, 65}, {64, 10, 100}, {9, 17, 3}, {2, 8, 1},
+        {100, 784, 128}, {7, 33, 65}, {64, 10, 100}, {9, 17, 3}, {2, 8, 1}, {17, 33, 300}, {40, 50, 700},
+        {31, 129, 513},
     };
 
     private final MatMul fast = Kernels.best();
@@ -71,8 +72,8 @@ class MatMulTest {
             int m = s[0], n = s[1], k = s[2];
             float[] a = random(random, m * k), b = random(random, n * k);
             float[] expected = new float[m * n], actual = new float[m * n];
-            reference.abt(a, b, expected, 0, m, 0, n, n, k);
-            fast.abt(a, b, actual, 0, m, 0, n, n, k);
+            reference.abt(a, b, expected, m, 0, m, 0, n, n, k);
+            fast.abt(a, b, actual, m, 0, m, 0, n, n, k);
             assertClose(actual, expected, termScale(m, n, k, (i, p) -> a[i * k + p], (p, j) -> b[j * k + p]), null,
                     "abt " + m + "x" + n + "x" + k);
         }
