@@ -1,5 +1,7 @@
 package dev.scratchnet.data;
 
+import dev.scratchnet.tensor.Elementwise;
+import dev.scratchnet.tensor.Kernels;
 import java.util.List;
 
 /**
@@ -8,14 +10,7 @@ import java.util.List;
  */
 public final class Dataset {
 
-    /** SCALE[v] = v / 255: each byte value's float, looked up rather than divided per pixel. */
-    private static final float[] SCALE = new float[256];
-
-    static {
-        for (int v = 0; v < 256; v++) {
-            SCALE[v] = v / 255f;
-        }
-    }
+    private static final Elementwise ELEMENTWISE = Kernels.elementwise();
 
     private final String name;
     private final int rows;
@@ -96,10 +91,7 @@ public final class Dataset {
     /** Writes image i, scaled to [0, 1], into {@code dst} at {@code offset}. */
     public void image(int i, float[] dst, int offset) {
         int n = imageSize();
-        int from = pixelOffset + check(i) * n;
-        for (int p = 0; p < n; p++) {
-            dst[offset + p] = SCALE[pixels[from + p] & 0xff];
-        }
+        ELEMENTWISE.unitBytes(pixels, pixelOffset + check(i) * n, dst, offset, n); // v / 255
     }
 
     public float[] image(int i) {

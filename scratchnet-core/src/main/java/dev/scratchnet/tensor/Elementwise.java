@@ -10,6 +10,9 @@ public interface Elementwise {
     /** dst[i] = σ(src[i]) = 1 / (1 + e^{−src[i]}) for i in [from, to). */
     void sigmoid(float[] src, float[] dst, int from, int to);
 
+    /** dst[offset + i] = u / 255 for the unsigned bytes u = src[from + i], i in [0, n): pixels to [0, 1]. */
+    void unitBytes(byte[] src, int from, float[] dst, int offset, int n);
+
     /**
      * e^x in float from basic operations: x = n·ln2 + r with n = round(x·log2 e) and |r| ≤ ln2/2, then
      * e^r by its Taylor polynomial to r⁶ (truncation below 1.2e-7 relative) and 2^n by building the float's
@@ -37,6 +40,13 @@ public interface Elementwise {
         public void sigmoid(float[] src, float[] dst, int from, int to) {
             for (int i = from; i < to; i++) {
                 dst[i] = 1f / (1f + exp(-src[i]));
+            }
+        }
+
+        @Override
+        public void unitBytes(byte[] src, int from, float[] dst, int offset, int n) {
+            for (int i = 0; i < n; i++) {
+                dst[offset + i] = (src[from + i] & 0xff) / 255f;
             }
         }
     }

@@ -1,8 +1,10 @@
 package dev.scratchnet.tensor;
 
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -12,6 +14,21 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorElementwise implements Elementwise {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Integer> INTS = VectorSpecies.of(int.class, S.vectorShape());
+    private static final VectorSpecies<Byte> BYTES = VectorSpecies.of(byte.class, VectorShape.forBitSize(S.length() * 8));
+
+    @Override
+    public void unitBytes(byte[] src, int from, float[] dst, int offset, int n) {
+        int i = 0;
+        for (int bound = n - S.length(); i <= bound; i += S.length()) {
+            IntVector u = (IntVector) ByteVector.fromArray(BYTES, src, from + i)
+                    .convertShape(VectorOperators.B2I, INTS, 0).lanewise(VectorOperators.AND, 0xff);
+            ((FloatVector) u.convertShape(VectorOperators.I2F, S, 0)).div(255f).intoArray(dst, offset + i);
+        }
+        for (; i < n; i++) {
+            dst[offset + i] = (src[from + i] & 0xff) / 255f;
+        }
+    }
 
     @Override
     public void sigmoid(float[] src, float[] dst, int from, int to) {

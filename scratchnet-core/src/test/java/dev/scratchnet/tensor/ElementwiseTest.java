@@ -42,4 +42,21 @@ class ElementwiseTest {
             assertThat((double) simd[i]).as("σ(%s)", z[i]).isCloseTo(exact, org.assertj.core.data.Offset.offset(3e-7));
         }
     }
+
+    @Test
+    void pixelsScaleToTheUnitIntervalWithTheSameBitsOnBothPaths() {
+        byte[] pixels = new byte[3 + 256 + 5]; // an odd offset and a scalar tail
+        for (int v = 0; v < 256; v++) {
+            pixels[3 + v] = (byte) v;
+        }
+        float[] simd = new float[pixels.length];
+        float[] scalar = new float[pixels.length];
+        Kernels.elementwise().unitBytes(pixels, 3, simd, 1, 261);
+        new Elementwise.Scalar().unitBytes(pixels, 3, scalar, 1, 261);
+        assertThat(simd).containsExactly(scalar);
+        for (int v = 0; v < 256; v++) {
+            assertThat(simd[1 + v]).as("byte %d", v).isEqualTo(v / 255f);
+        }
+        assertThat(simd[0]).isZero();
+    }
 }

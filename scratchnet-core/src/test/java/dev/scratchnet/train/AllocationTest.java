@@ -49,13 +49,18 @@ class AllocationTest {
                         break;
                     }
                 }
+                // Three windows of 300 steps, the least counts: a late JIT recompilation can allocate once in
+                // a window, while an allocation made by the step itself shows in every window.
                 long[] ids = participants();
-                long before = sum(threads.getThreadAllocatedBytes(ids));
+                long perStep = Long.MAX_VALUE;
                 int steps = 300;
-                for (int s = 0; s < steps; s++) {
-                    trainer.step(data, order, (s * batch) % (data.size() - batch), batch);
+                for (int window = 0; window < 3; window++) {
+                    long before = sum(threads.getThreadAllocatedBytes(ids));
+                    for (int s = 0; s < steps; s++) {
+                        trainer.step(data, order, (s * batch) % (data.size() - batch), batch);
+                    }
+                    perStep = Math.min(perStep, (sum(threads.getThreadAllocatedBytes(ids)) - before) / steps);
                 }
-                long perStep = (sum(threads.getThreadAllocatedBytes(ids)) - before) / steps;
                 assertThat(perStep).as("bytes allocated per step, mini-batch %d, over %d threads", batch, ids.length)
                         .isLessThanOrEqualTo(16);
             }
