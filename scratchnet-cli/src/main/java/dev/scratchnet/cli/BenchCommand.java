@@ -74,6 +74,11 @@ final class BenchCommand implements Callable<Integer> {
         if (epochs < 2 || rounds < 1) {
             throw new IllegalArgumentException("--epochs must be at least 2 (epoch 1 is warm-up) and --rounds at least 1");
         }
+        for (int batch : batches) {
+            if (batch < 1) {
+                throw new IllegalArgumentException("--batches must list sizes of at least 1, got " + batch);
+            }
+        }
         List<Integer> sizes = SetupOptions.parseLayers(layers);
         DatasetStore.Loaded mnist = DataOptions.store(DatasetSpec.MNIST, List.of(), spec.commandLine().getErr())
                 .load(DatasetSpec.MNIST, java.util.Optional.empty());

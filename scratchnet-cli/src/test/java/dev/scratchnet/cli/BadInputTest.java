@@ -63,6 +63,8 @@ class BadInputTest {
         assertOneLineError(train("--batch", "0"), "--batch must be at least 1, got 0");
         assertOneLineError(train("--epochs", "0"), "--epochs must be at least 1");
         assertOneLineError(train("--threads", "0"), "--threads must be at least 1");
+        assertOneLineError(Cli.run("bench", "--no-peers", "--batches", "128,0"),
+                "--batches must list sizes of at least 1, got 0");
     }
 
     @Test
