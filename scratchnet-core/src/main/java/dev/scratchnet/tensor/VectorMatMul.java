@@ -28,14 +28,13 @@ final class VectorMatMul implements MatMul {
     /** Columns of a packed panel and of the register tile. */
     private static final int NR = 2 * L;
     /** The longest stretch of k one pass of the register tile covers. */
-    static final int KC = 256;
+    private static final int KC = 256;
     /** Rows of A one pass over a block of packed B covers (so they stay in the level-2 cache). */
     private static final int MC = 96;
     /** A·Bᵀ with fewer rows than this uses dot products (no packing). */
-    static final int PACK_MIN_ROWS = 16;
+    private static final int PACK_MIN_ROWS = 16;
 
     private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
-
 
     @Override
     public String name() {
