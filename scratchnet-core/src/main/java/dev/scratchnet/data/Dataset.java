@@ -59,6 +59,20 @@ public final class Dataset {
                 l, labels.dataOffset(), images.count(), List.copyOf(classNames));
     }
 
+    /**
+     * Builds a data set from raw arrays: {@code pixels} holds the images one after another, each
+     * {@code rows × cols} bytes (0 = background, 255 = ink), and {@code labels} one class index per image.
+     * The arrays are kept, not copied.
+     */
+    public static Dataset of(String name, int rows, int cols, byte[] pixels, byte[] labels, List<String> classNames) {
+        if (rows < 1 || cols < 1 || pixels.length != labels.length * rows * cols) {
+            throw new DataException(name + ": " + pixels.length + " pixel bytes do not make " + labels.length
+                    + " images of " + rows + "×" + cols);
+        }
+        return of(name, new Idx.Tensor(new int[] {labels.length, rows, cols}, pixels, 0),
+                new Idx.Tensor(new int[] {labels.length}, labels, 0), classNames);
+    }
+
     public String name() {
         return name;
     }

@@ -105,6 +105,19 @@ class IdxTest {
     }
 
     @Test
+    void buildsASetFromRawArraysAndChecksThem() {
+        Dataset set = Dataset.of("raw", 1, 2, new byte[] {0, (byte) 255, 51, 0}, new byte[] {3, 7}, DIGITS);
+        assertThat(set.size()).isEqualTo(2);
+        assertThat(set.label(1)).isEqualTo(7);
+        assertThat(set.image(0)).containsExactly(0f, 1f);
+        assertThat(set.image(1)).containsExactly(0.2f, 0f);
+        assertThatThrownBy(() -> Dataset.of("raw", 2, 2, new byte[6], new byte[2], DIGITS))
+                .isInstanceOf(DataException.class).hasMessageContaining("6 pixel bytes do not make 2 images of 2×2");
+        assertThatThrownBy(() -> Dataset.of("raw", 1, 1, new byte[1], new byte[] {12}, DIGITS))
+                .isInstanceOf(DataException.class).hasMessageContaining("label 12 of example 0 is above 9");
+    }
+
+    @Test
     void rejectsCountsThatDiffer() {
         Idx.Tensor images = Idx.parse(idx(new int[] {3, 1, 1}, 3), 3, "images");
         Idx.Tensor labels = Idx.parse(idx(new int[] {2}, 2), 1, "labels");

@@ -3,13 +3,11 @@ package dev.scratchnet.train;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.scratchnet.data.Dataset;
-import dev.scratchnet.data.Idx;
 import dev.scratchnet.nn.Activation;
 import dev.scratchnet.nn.Cost;
 import dev.scratchnet.nn.Network;
 import dev.scratchnet.tensor.Compute;
 import java.lang.management.ManagementFactory;
-import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
@@ -90,15 +88,12 @@ class AllocationTest {
 
     private static Dataset randomData(int n) {
         Random random = new Random(1);
-        ByteBuffer images = ByteBuffer.allocate(16 + n * 784).putInt(0x803).putInt(n).putInt(28).putInt(28);
-        ByteBuffer labels = ByteBuffer.allocate(8 + n).putInt(0x801).putInt(n);
+        byte[] pixels = new byte[n * 784];
+        byte[] labels = new byte[n];
+        random.nextBytes(pixels);
         for (int i = 0; i < n; i++) {
-            for (int p = 0; p < 784; p++) {
-                images.put((byte) random.nextInt(256));
-            }
-            labels.put((byte) random.nextInt(10));
+            labels[i] = (byte) random.nextInt(10);
         }
-        return Dataset.of("random", Idx.parse(images.array(), 3, "images"), Idx.parse(labels.array(), 1, "labels"),
-                List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"));
+        return Dataset.of("random", 28, 28, pixels, labels, TrainerTest.DIGITS);
     }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.scratchnet.data.Augmentation;
 import dev.scratchnet.data.Dataset;
-import dev.scratchnet.data.Idx;
 import dev.scratchnet.data.Splits;
 import dev.scratchnet.io.ModelFile;
 import dev.scratchnet.io.ModelFormatException;
@@ -16,7 +15,6 @@ import dev.scratchnet.nn.Cost;
 import dev.scratchnet.nn.Init;
 import dev.scratchnet.nn.Network;
 import dev.scratchnet.tensor.Compute;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -45,17 +43,16 @@ class CheckpointTest {
     private static Splits data() {
         Random random = new Random(11);
         int n = 400;
-        ByteBuffer images = ByteBuffer.allocate(16 + n * 64).putInt(0x803).putInt(n).putInt(8).putInt(8);
-        ByteBuffer labels = ByteBuffer.allocate(8 + n).putInt(0x801).putInt(n);
+        byte[] pixels = new byte[n * 64];
+        byte[] labels = new byte[n];
         for (int i = 0; i < n; i++) {
             int label = random.nextInt(10);
             for (int p = 0; p < 64; p++) {
-                images.put((byte) (p / 6 == label ? 220 : random.nextInt(50)));
+                pixels[i * 64 + p] = (byte) (p / 6 == label ? 220 : random.nextInt(50));
             }
-            labels.put((byte) label);
+            labels[i] = (byte) label;
         }
-        Dataset all = Dataset.of("tiny", Idx.parse(images.array(), 3, "images"), Idx.parse(labels.array(), 1, "labels"),
-                List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"));
+        Dataset all = Dataset.of("tiny", 8, 8, pixels, labels, TrainerTest.DIGITS);
         return Splits.of(all.slice(0, 300), all.slice(300, 400), 60);
     }
 

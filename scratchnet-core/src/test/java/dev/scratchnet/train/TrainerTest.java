@@ -6,7 +6,6 @@ import static org.assertj.core.data.Offset.offset;
 
 import dev.scratchnet.data.Augmentation;
 import dev.scratchnet.data.Dataset;
-import dev.scratchnet.data.Idx;
 import dev.scratchnet.data.Splits;
 import dev.scratchnet.nn.Activation;
 import dev.scratchnet.nn.Backprop;
@@ -14,7 +13,6 @@ import dev.scratchnet.nn.Cost;
 import dev.scratchnet.nn.Init;
 import dev.scratchnet.nn.Network;
 import dev.scratchnet.tensor.Compute;
-import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -27,16 +25,16 @@ class TrainerTest {
     /** n examples of 2×2 pixels. */
     static Dataset tiny(int n, long seed) {
         Random random = new Random(seed);
-        ByteBuffer images = ByteBuffer.allocate(16 + n * 4).putInt(0x803).putInt(n).putInt(2).putInt(2);
-        ByteBuffer labels = ByteBuffer.allocate(8 + n).putInt(0x801).putInt(n);
+        byte[] pixels = new byte[n * 4];
+        byte[] labels = new byte[n];
         for (int i = 0; i < n; i++) {
             int label = random.nextInt(3);
             for (int p = 0; p < 4; p++) {
-                images.put((byte) (p == label ? 200 + random.nextInt(50) : random.nextInt(60)));
+                pixels[i * 4 + p] = (byte) (p == label ? 200 + random.nextInt(50) : random.nextInt(60));
             }
-            labels.put((byte) label);
+            labels[i] = (byte) label;
         }
-        return Dataset.of("tiny", Idx.parse(images.array(), 3, "images"), Idx.parse(labels.array(), 1, "labels"), DIGITS);
+        return Dataset.of("tiny", 2, 2, pixels, labels, DIGITS);
     }
 
     private static Network net() {

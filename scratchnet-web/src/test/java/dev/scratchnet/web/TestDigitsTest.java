@@ -3,7 +3,6 @@ package dev.scratchnet.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.scratchnet.data.Dataset;
-import dev.scratchnet.data.Idx;
 import dev.scratchnet.io.Json;
 import dev.scratchnet.io.ModelFile;
 import dev.scratchnet.io.ModelInfo;
@@ -13,7 +12,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -26,16 +24,13 @@ class TestDigitsTest {
 
     private static Dataset testSet(int n) {
         Random random = new Random(4);
-        ByteBuffer images = ByteBuffer.allocate(16 + n * 784).putInt(0x803).putInt(n).putInt(28).putInt(28);
-        ByteBuffer labels = ByteBuffer.allocate(8 + n).putInt(0x801).putInt(n);
+        byte[] pixels = new byte[n * 784];
+        byte[] labels = new byte[n];
+        random.nextBytes(pixels);
         for (int i = 0; i < n; i++) {
-            for (int p = 0; p < 784; p++) {
-                images.put((byte) random.nextInt(256));
-            }
-            labels.put((byte) random.nextInt(10));
+            labels[i] = (byte) random.nextInt(10);
         }
-        return Dataset.of("test", Idx.parse(images.array(), 3, "images"), Idx.parse(labels.array(), 1, "labels"),
-                List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"));
+        return Dataset.of("test", 28, 28, pixels, labels, List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"));
     }
 
     private static HttpResponse<String> get(String base, String path) throws Exception {
