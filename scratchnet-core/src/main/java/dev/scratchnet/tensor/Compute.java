@@ -45,7 +45,7 @@ public final class Compute implements AutoCloseable {
         this.kernel = kernel;
         this.workers = new Worker[threads - 1];
         for (int w = 0; w < workers.length; w++) {
-            workers[w] = new Worker(w + 1);
+            workers[w] = new Worker(w);
             workers[w].thread.start();
         }
     }
@@ -93,7 +93,7 @@ public final class Compute implements AutoCloseable {
             for (Worker w : workers) {
                 LockSupport.unpark(w.thread);
             }
-            job.runPart(kernel, 0);
+            job.runPart(kernel, workers.length); // the last part, the larger when sizes differ: the caller starts first
             while (pending.get() != 0) {
                 Thread.onSpinWait();
             }
