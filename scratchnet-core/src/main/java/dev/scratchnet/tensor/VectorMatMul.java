@@ -234,26 +234,30 @@ final class VectorMatMul implements MatMul {
             packed(a, k, 1, b, 1, k, c, rowFrom, rowTo, colFrom, colTo, n, k, 1f, false);
             return;
         }
+        float[] lanes = scratch.get().tile;
         int i = rowFrom;
         for (; i + 2 <= rowTo; i += 2) {
             int j = colFrom;
             for (; j + 4 <= colTo; j += 4) {
-                dot2x4(a, b, c, i, j, n, k);
+                dot2x4(a, b, c, i, j, n, k, lanes);
             }
             for (; j < colTo; j++) {
-                c[i * n + j] = dot(a, i * k, b, j * k, k);
-                c[(i + 1) * n + j] = dot(a, (i + 1) * k, b, j * k, k);
+                c[i * n + j] = dot(a, i * k, b, j * k, k, lanes);
+                c[(i + 1) * n + j] = dot(a, (i + 1) * k, b, j * k, k, lanes);
             }
         }
         for (; i < rowTo; i++) {
             for (int j = colFrom; j < colTo; j++) {
-                c[i * n + j] = dot(a, i * k, b, j * k, k);
+                c[i * n + j] = dot(a, i * k, b, j * k, k, lanes);
             }
         }
     }
 
-    /** Eight dot products: rows i, i+1 of A with rows j..j+3 of B. */
-    private static void dot2x4(float[] a, float[] b, float[] c, int i, int j, int n, int k) {
+    /**
+     * Eight dot products: rows i, i+1 of A with rows j..j+3 of B. The accumulators go to {@code lanes}
+     * (8·L floats), whose lanes are then added in index order.
+     */
+    private static void dot2x4(float[] a, float[] b, float[] c, int i, int j, int n, int k, float[] lanes) {
         int kVec = k - k % L;
         int a0 = i * k, a1 = a0 + k;
         int b0 = j * k, b1 = b0 + k, b2 = b1 + k, b3 = b2 + k;
@@ -271,24 +275,27 @@ final class VectorMatMul implements MatMul {
             w = FloatVector.fromArray(S, b, b3 + p);
             s03 = x0.fma(w, s03); s13 = x1.fma(w, s13);
         }
+        s00.intoArray(lanes, 0); s01.intoArray(lanes, L); s02.intoArray(lanes, 2 * L); s03.intoArray(lanes, 3 * L);
+        s10.intoArray(lanes, 4 * L); s11.intoArray(lanes, 5 * L); s12.intoArray(lanes, 6 * L); s13.intoArray(lanes, 7 * L);
         int c0 = i * n + j, c1 = c0 + n;
-        c[c0] = tail(a, a0, b, b0, kVec, k, sumLanes(s00));
-        c[c0 + 1] = tail(a, a0, b, b1, kVec, k, sumLanes(s01));
-        c[c0 + 2] = tail(a, a0, b, b2, kVec, k, sumLanes(s02));
-        c[c0 + 3] = tail(a, a0, b, b3, kVec, k, sumLanes(s03));
-        c[c1] = tail(a, a1, b, b0, kVec, k, sumLanes(s10));
-        c[c1 + 1] = tail(a, a1, b, b1, kVec, k, sumLanes(s11));
-        c[c1 + 2] = tail(a, a1, b, b2, kVec, k, sumLanes(s12));
-        c[c1 + 3] = tail(a, a1, b, b3, kVec, k, sumLanes(s13));
+        c[c0] = tail(a, a0, b, b0, kVec, k, sumLanes(lanes, 0));
+        c[c0 + 1] = tail(a, a0, b, b1, kVec, k, sumLanes(lanes, L));
+        c[c0 + 2] = tail(a, a0, b, b2, kVec, k, sumLanes(lanes, 2 * L));
+        c[c0 + 3] = tail(a, a0, b, b3, kVec, k, sumLanes(lanes, 3 * L));
+        c[c1] = tail(a, a1, b, b0, kVec, k, sumLanes(lanes, 4 * L));
+        c[c1 + 1] = tail(a, a1, b, b1, kVec, k, sumLanes(lanes, 5 * L));
+        c[c1 + 2] = tail(a, a1, b, b2, kVec, k, sumLanes(lanes, 6 * L));
+        c[c1 + 3] = tail(a, a1, b, b3, kVec, k, sumLanes(lanes, 7 * L));
     }
 
-    private static float dot(float[] a, int ai, float[] b, int bj, int k) {
+    private static float dot(float[] a, int ai, float[] b, int bj, int k, float[] lanes) {
         int kVec = k - k % L;
         FloatVector s = FloatVector.zero(S);
         for (int p = 0; p < kVec; p += L) {
             s = FloatVector.fromArray(S, a, ai + p).fma(FloatVector.fromArray(S, b, bj + p), s);
         }
-        return tail(a, ai, b, bj, kVec, k, sumLanes(s));
+        s.intoArray(lanes, 0);
+        return tail(a, ai, b, bj, kVec, k, sumLanes(lanes, 0));
     }
 
     private static float tail(float[] a, int ai, float[] b, int bj, int from, int k, float sum) {
@@ -298,11 +305,14 @@ final class VectorMatMul implements MatMul {
         return sum;
     }
 
-    /** Adds the lanes in index order: a fixed order, unlike reduceLanes. */
-    private static float sumLanes(FloatVector v) {
+    /**
+     * Adds the L lanes stored at {@code lanes[from]} in index order: a fixed order, unlike reduceLanes, and
+     * much cheaper than reading the lanes one by one out of the vector.
+     */
+    private static float sumLanes(float[] lanes, int from) {
         float s = 0f;
-        for (int l = 0; l < L; l++) {
-            s += v.lane(l);
+        for (int l = from; l < from + L; l++) {
+            s += lanes[l];
         }
         return s;
     }
