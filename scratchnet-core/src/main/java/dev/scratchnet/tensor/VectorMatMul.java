@@ -67,7 +67,7 @@ final class VectorMatMul implements MatMul {
         for (int block = 0; block < blocks; block++) {
             int p0 = k * block / blocks, kc = k * (block + 1) / blocks - p0;
             float[] packedB = s.packedB(panels * NR * kc);
-            packB(b, bps, bjs, p0, kc, colFrom, colTo, s.rowsApart(bjs), packedB);
+            packB(b, bps, bjs, p0, kc, colFrom, colTo, packedB);
             boolean add = accumulate || block > 0;
             for (int i0 = rowFrom; i0 < rowTo; i0 += MC) {
                 int i1 = Math.min(rowTo, i0 + MC);
@@ -95,7 +95,7 @@ final class VectorMatMul implements MatMul {
      * Packs B(p0 .. p0+kc−1, colFrom .. colTo−1) into panels of NR columns: panel q holds
      * B(p, colFrom + q·NR + jj) at q·NR·kc + (p − p0)·NR + jj, zero beyond the last column.
      */
-    private static void packB(float[] b, int bps, int bjs, int p0, int kc, int colFrom, int colTo, int[] rows,
+    private static void packB(float[] b, int bps, int bjs, int p0, int kc, int colFrom, int colTo,
                               float[] packedB) {
         for (int j0 = colFrom, dst = 0; j0 < colTo; j0 += NR, dst += NR * kc) {
             int width = Math.min(NR, colTo - j0);
@@ -104,10 +104,11 @@ final class VectorMatMul implements MatMul {
                     FloatVector.fromArray(S, b, src).intoArray(packedB, d);
                     FloatVector.fromArray(S, b, src + L).intoArray(packedB, d + L);
                 }
-            } else if (width == NR && bps == 1) { // B read transposed: each vector gathers L rows of b
-                for (int p = 0, d = dst, q = p0 + j0 * bjs; p < kc; p++, d += NR, q++) {
-                    FloatVector.fromArray(S, b, q, rows, 0).intoArray(packedB, d);
-                    FloatVector.fromArray(S, b, q + L * bjs, rows, 0).intoArray(packedB, d + L);
+            } else if (width == NR && bps == 1) { // B read transposed: each row of b runs down one column
+                for (int jj = 0; jj < NR; jj++) {
+                    for (int p = 0, src = (j0 + jj) * bjs + p0, d = dst + jj; p < kc; p++, d += NR) {
+                        packedB[d] = b[src + p];
+                    }
                 }
             } else {
                 for (int p = 0, d = dst; p < kc; p++, d += NR) {
@@ -206,17 +207,6 @@ final class VectorMatMul implements MatMul {
     private static final class Scratch {
         final float[] tile = new float[6 * NR];
         private float[] packedB = new float[0];
-        private final int[] rowsApart = new int[Math.max(2, L)];
-
-        /** Offsets 0, stride, 2·stride, … of L rows, for gathering a column of B. */
-        int[] rowsApart(int stride) {
-            if (rowsApart[1] != stride) {
-                for (int l = 0; l < L; l++) {
-                    rowsApart[l] = l * stride;
-                }
-            }
-            return rowsApart;
-        }
 
         float[] packedB(int size) {
             if (packedB.length < size) {
