@@ -225,21 +225,49 @@ final class VectorMatMul implements MatMul {
             return;
         }
         float[] lanes = scratch.get().tile;
+        int quadsTo = colFrom + (colTo - colFrom) / 4 * 4;
         int i = rowFrom;
         for (; i + 2 <= rowTo; i += 2) {
-            int j = colFrom;
-            for (; j + 4 <= colTo; j += 4) {
+            for (int j = colFrom; j < quadsTo; j += 4) {
                 dot2x4(a, b, c, i, j, n, k, lanes);
-            }
-            for (; j < colTo; j++) {
-                c[i * n + j] = dot(a, i * k, b, j * k, k, lanes);
-                c[(i + 1) * n + j] = dot(a, (i + 1) * k, b, j * k, k, lanes);
             }
         }
         for (; i < rowTo; i++) {
-            for (int j = colFrom; j < colTo; j++) {
+            for (int j = colFrom; j < quadsTo; j++) {
                 c[i * n + j] = dot(a, i * k, b, j * k, k, lanes);
             }
+        }
+        for (int j = quadsTo; j < colTo; j++) { // the last columns, down all the rows: 5 sums at a time
+            int r = rowFrom;
+            for (; r + 5 <= rowTo; r += 5) {
+                dot5x1(a, b, c, r, j, n, k, lanes);
+            }
+            for (; r < rowTo; r++) {
+                c[r * n + j] = dot(a, r * k, b, j * k, k, lanes);
+            }
+        }
+    }
+
+    /**
+     * Five dot products: rows i..i+4 of A with row j of B. One sum alone waits on each fused multiply-add
+     * before the next; five run side by side.
+     */
+    private static void dot5x1(float[] a, float[] b, float[] c, int i, int j, int n, int k, float[] lanes) {
+        int kVec = k - k % L;
+        int a0 = i * k, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k, a4 = a3 + k, bj = j * k;
+        FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0, s4 = s0;
+        for (int p = 0; p < kVec; p += L) {
+            FloatVector w = FloatVector.fromArray(S, b, bj + p);
+            s0 = FloatVector.fromArray(S, a, a0 + p).fma(w, s0);
+            s1 = FloatVector.fromArray(S, a, a1 + p).fma(w, s1);
+            s2 = FloatVector.fromArray(S, a, a2 + p).fma(w, s2);
+            s3 = FloatVector.fromArray(S, a, a3 + p).fma(w, s3);
+            s4 = FloatVector.fromArray(S, a, a4 + p).fma(w, s4);
+        }
+        s0.intoArray(lanes, 0); s1.intoArray(lanes, L); s2.intoArray(lanes, 2 * L); s3.intoArray(lanes, 3 * L);
+        s4.intoArray(lanes, 4 * L);
+        for (int r = 0, ai = a0; r < 5; r++, ai += k) {
+            c[(i + r) * n + j] = tail(a, ai, b, bj, kVec, k, sumLanes(lanes, r * L));
         }
     }
 

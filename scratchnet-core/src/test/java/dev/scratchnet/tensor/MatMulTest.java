@@ -87,6 +87,28 @@ class MatMulTest {
         }
     }
 
+    @Test
+    void anyBlockOfAnABtProductHasTheWholeProductsBits() {
+        // A part of C may start and end anywhere, so its edges fall on other tiles than the whole product's;
+        // every element must still be summed in the same order (the MatMul contract).
+        Random random = new Random(11);
+        for (int[] s : new int[][] {{10, 30, 787}, {15, 30, 64}, {7, 13, 40}, {20, 37, 300}}) {
+            int m = s[0], n = s[1], k = s[2];
+            float[] a = random(random, m * k), b = random(random, n * k), whole = new float[m * n];
+            fast.abt(a, b, whole, m, 0, m, 0, n, n, k);
+            for (int[] block : new int[][] {{0, m, 1, n}, {1, m - 2, 3, n - 1}, {m / 2, m, 0, 5}}) {
+                float[] part = new float[m * n];
+                fast.abt(a, b, part, m, block[0], block[1], block[2], block[3], n, k);
+                for (int i = block[0]; i < block[1]; i++) {
+                    for (int j = block[2]; j < block[3]; j++) {
+                        assertThat(part[i * n + j]).as("abt %dx%dx%d at (%d, %d)", m, n, k, i, j)
+                                .isEqualTo(whole[i * n + j]);
+                    }
+                }
+            }
+        }
+    }
+
     private void sameForAnyThreadCount(Random random, int m, int n, int k) {
         float[] a = random(random, m * k), b = random(random, n * k), g = random(random, m * n);
         try (Compute one = new Compute(1); Compute two = new Compute(2)) {
