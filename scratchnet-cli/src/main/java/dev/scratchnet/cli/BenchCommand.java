@@ -49,7 +49,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--epochs", paramLabel = "N", defaultValue = "5", description = "Epochs per run (default: ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = "--rounds", paramLabel = "N", defaultValue = "2", description = "Alternating runs per engine (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--rounds", paramLabel = "N", defaultValue = "2", description = "Alternating runs per engine, for the epoch timings and for the matmul (default: ${DEFAULT-VALUE}).")
     int rounds;
 
     @Option(names = "--eta", paramLabel = "ETA", defaultValue = "0.5", description = "default: ${DEFAULT-VALUE}")
