@@ -62,7 +62,7 @@ def main():
     p.add_argument("--epochs", type=int, default=5)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--threads", type=int, default=0, help="informational: set OPENBLAS_NUM_THREADS to choose")
-    p.add_argument("--gflops", action="store_true", help="also time a 1024^3 float32 matmul")
+    p.add_argument("--gflops", action="store_true", help="also time a 1024^3 float32 matmul (--epochs 0 skips training)")
     args = p.parse_args()
 
     def find(name):

@@ -141,7 +141,7 @@ final class BenchCommand implements Callable<Integer> {
         for (int round = 0; round < rounds; round++) {
             oursGflops = Math.max(oursGflops, gflops(threadCount));
             if (numpyPeer != null) {
-                Map<String, Object> r = peers.run(numpyPeer, List.of("--data", dataDir.toString(), "--epochs", "1", "--gflops"));
+                Map<String, Object> r = peers.run(numpyPeer, List.of("--data", dataDir.toString(), "--epochs", "0", "--gflops"));
                 numpyGflops = Math.max(numpyGflops, ((Number) r.get("matmul_1024_gflops")).doubleValue());
             }
         }
