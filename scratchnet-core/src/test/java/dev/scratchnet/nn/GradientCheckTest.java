@@ -27,6 +27,8 @@ class GradientCheckTest {
     private static final float EPS = 1e-2f;
     private static final double BOUND = 1e-2;
     private static final int ROWS = 4;
+    /** The labels of the ROWS examples; the output layer has 3 classes. */
+    private static final int[] LABELS = {0, 2, 1, 2};
 
     static Stream<Arguments> combinations() {
         List<Arguments> all = new ArrayList<>();
@@ -45,19 +47,15 @@ class GradientCheckTest {
     void backpropagationMatchesFiniteDifferences(Activation hidden, Activation output, Cost cost) {
         Random random = new Random(42);
         Network net = Network.create(Architecture.of(List.of(6, 5, 4, 3), hidden, output), Init.FAN_IN, random);
-        float[] x = new float[ROWS * 6];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = random.nextFloat();
-        }
-        int[] labels = {0, 2, 1, 2};
+        float[] x = inputs(random);
         Compute compute = new Compute(1);
         Backprop backprop = new Backprop(net, ROWS);
-        backprop.run(compute, x, labels, ROWS, cost);
+        backprop.run(compute, x, LABELS, ROWS, cost);
 
         int checked = 0;
         for (int l = 0; l < net.layers().size(); l++) {
             DenseLayer layer = net.layers().get(l);
-            Objective objective = () -> cost(net, compute, x, labels, cost);
+            Objective objective = () -> cost(net, compute, x, LABELS, cost);
             checked += check(objective, layer.weights(), backprop.nablaW(l).clone(), hidden, net, compute, x);
             checked += check(objective, layer.biases(), backprop.nablaB(l).clone(), hidden, net, compute, x);
         }
@@ -71,20 +69,16 @@ class GradientCheckTest {
         Random random = new Random(43);
         Network net = Network.create(Architecture.of(List.of(6, 5, 4, 3), hidden, Activation.SOFTMAX), Init.FAN_IN,
                 random);
-        float[] x = new float[ROWS * 6];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = random.nextFloat();
-        }
-        int[] labels = {0, 2, 1, 2};
+        float[] x = inputs(random);
         Compute compute = new Compute(1);
         Backprop backprop = new Backprop(net, ROWS);
         backprop.setDropout(0.4f);
         backprop.drawMasks(new Random(7), ROWS);
-        backprop.run(compute, x, labels, ROWS, Cost.CROSS_ENTROPY);
+        backprop.run(compute, x, LABELS, ROWS, Cost.CROSS_ENTROPY);
         int checked = 0;
         for (int l = 0; l < net.layers().size(); l++) {
             DenseLayer layer = net.layers().get(l);
-            Objective objective = () -> backprop.cost(compute, x, labels, ROWS, Cost.CROSS_ENTROPY);
+            Objective objective = () -> backprop.cost(compute, x, LABELS, ROWS, Cost.CROSS_ENTROPY);
             checked += check(objective, layer.weights(), backprop.nablaW(l).clone(), hidden, net, compute, x);
             checked += check(objective, layer.biases(), backprop.nablaB(l).clone(), hidden, net, compute, x);
         }
@@ -147,5 +141,14 @@ class GradientCheckTest {
             out[i] = bits.get(i);
         }
         return out;
+    }
+
+    /** ROWS random examples of the 6 inputs, in [0, 1). */
+    private static float[] inputs(Random random) {
+        float[] x = new float[ROWS * 6];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = random.nextFloat();
+        }
+        return x;
     }
 }
