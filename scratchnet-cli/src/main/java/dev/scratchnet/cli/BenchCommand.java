@@ -70,9 +70,12 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        int threadCount = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-        if (epochs < 2 || rounds < 1) {
-            throw new IllegalArgumentException("--epochs must be at least 2 (epoch 1 is warm-up) and --rounds at least 1");
+        int threadCount = Threads.count(threads);
+        if (epochs < 2) {
+            throw new IllegalArgumentException("--epochs must be at least 2 (epoch 1 is warm-up), got " + epochs);
+        }
+        if (rounds < 1) {
+            throw new IllegalArgumentException("--rounds must be at least 1, got " + rounds);
         }
         for (int batch : batches) {
             if (batch < 1) {

@@ -45,6 +45,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        int threadCount = Threads.count(threads); // before the model and the data are read
         ModelFile.Model loaded = ModelFile.load(model);
         String modelDataset = loaded.info().dataset().isEmpty() ? "mnist" : loaded.info().dataset();
         DatasetSpec spec = data.spec(modelDataset);
@@ -60,7 +61,7 @@ final class EvaluateCommand implements Callable<Integer> {
                     + " images have " + chosen.imageSize() + " pixels");
         }
         Evaluation eval;
-        try (Compute compute = new Compute(threads == null ? Runtime.getRuntime().availableProcessors() : threads)) {
+        try (Compute compute = new Compute(threadCount)) {
             eval = Evaluation.of(loaded.network(), compute, chosen);
         }
         PrintWriter out = this.spec.commandLine().getOut();

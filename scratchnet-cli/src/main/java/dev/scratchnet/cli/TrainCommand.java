@@ -91,10 +91,7 @@ final class TrainCommand implements Callable<Integer> {
             ServeCommand.checkPort(port); // before the data is loaded, like every other flag
         }
         Architecture arch = setup.architecture();
-        int threadCount = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-        if (threadCount < 1) {
-            throw new IllegalArgumentException("--threads must be at least 1, got " + threadCount);
-        }
+        int threadCount = Threads.count(threads);
         DatasetStore.Loaded loaded = data.load(data.spec("mnist"), spec.commandLine().getErr());
         String dataset = loaded.spec().name();
         checkShape(arch, loaded);

@@ -65,6 +65,10 @@ class BadInputTest {
         assertOneLineError(train("--threads", "0"), "--threads must be at least 1");
         assertOneLineError(Cli.run("bench", "--no-peers", "--batches", "128,0"),
                 "--batches must list sizes of at least 1, got 0");
+        assertOneLineError(Cli.run("bench", "--no-peers", "--threads", "0"), "--threads must be at least 1, got 0");
+        assertOneLineError(Cli.run("bench", "--no-peers", "--rounds", "0"), "--rounds must be at least 1, got 0");
+        assertOneLineError(Cli.run("evaluate", "--model", "missing.safetensors", "--threads", "0"),
+                "--threads must be at least 1, got 0");
     }
 
     @Test
