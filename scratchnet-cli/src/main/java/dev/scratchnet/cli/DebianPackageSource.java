@@ -40,9 +40,13 @@ final class DebianPackageSource implements DatasetSource {
     }
 
     @Override
+    public boolean serves(DatasetSpec spec) {
+        return spec.name().equals(DatasetSpec.FASHION_MNIST.name());
+    }
+
+    @Override
     public boolean supports(DatasetSpec spec) {
-        return spec.name().equals(DatasetSpec.FASHION_MNIST.name())
-                && (Files.isDirectory(installed) || Processes.onPath("apt-get").isPresent());
+        return serves(spec) && (Files.isDirectory(installed) || Processes.onPath("apt-get").isPresent());
     }
 
     @Override

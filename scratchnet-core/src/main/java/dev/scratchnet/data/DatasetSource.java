@@ -12,7 +12,12 @@ public interface DatasetSource {
     /** What this source is, for the message that lists what was tried. */
     String describe(DatasetSpec spec);
 
-    /** Whether this source can serve the data set at all on this machine (e.g. its tool is installed). */
+    /** Whether this source holds the data set at all; the store neither tries nor lists one that does not. */
+    default boolean serves(DatasetSpec spec) {
+        return true;
+    }
+
+    /** Whether this source can serve the data set on this machine (e.g. its tool is installed). */
     boolean supports(DatasetSpec spec);
 
     /**

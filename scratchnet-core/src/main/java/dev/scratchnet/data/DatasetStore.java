@@ -117,8 +117,12 @@ public final class DatasetStore {
         if (isCached(spec)) {
             return target;
         }
+        checkCacheWritable(target);
         List<String> tried = new ArrayList<>();
         for (DatasetSource source : sources) {
+            if (!source.serves(spec)) {
+                continue;
+            }
             String what = source.describe(spec);
             if (!source.supports(spec)) {
                 tried.add(what + " (not available here)");
@@ -136,6 +140,20 @@ public final class DatasetStore {
         throw new DataException("could not fetch " + spec.name() + "; tried: " + String.join("; ", tried)
                 + ". Place " + String.join(", ", spec.files().stream().map(DatasetSpec.FileSpec::fileName).toList())
                 + " (raw or .gz) in a folder and pass --data DIR, or copy them into " + target);
+    }
+
+    /** Before anything is downloaded: a cache that cannot be written would fail every source alike. */
+    private static void checkCacheWritable(Path target) {
+        boolean writable;
+        try {
+            writable = Files.isWritable(Files.createDirectories(target));
+        } catch (IOException e) {
+            writable = false;
+        }
+        if (!writable) {
+            throw new DataException("cannot write the data cache folder " + target + "; set SCRATCHNET_HOME to a "
+                    + "folder you can write (the cache goes in its datasets/ folder), or pass --data DIR");
+        }
     }
 
     private void install(DatasetSpec spec, DatasetSource source, Path target) throws IOException {

