@@ -77,6 +77,7 @@ final class BenchCommand implements Callable<Integer> {
         if (rounds < 1) {
             throw new IllegalArgumentException("--rounds must be at least 1, got " + rounds);
         }
+        OutputFiles.check("--json", json);
         for (int batch : batches) {
             if (batch < 1) {
                 throw new IllegalArgumentException("--batches must list sizes of at least 1, got " + batch);

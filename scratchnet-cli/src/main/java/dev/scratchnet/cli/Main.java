@@ -1,6 +1,7 @@
 package dev.scratchnet.cli;
 
 import dev.scratchnet.data.DataException;
+import dev.scratchnet.io.FileErrors;
 import dev.scratchnet.io.ModelFormatException;
 import dev.scratchnet.tensor.Kernels;
 import java.io.IOException;
@@ -38,8 +39,10 @@ public final class Main {
         PrintWriter err = cli.getErr();
         if (e instanceof IllegalArgumentException || e instanceof DataException || e instanceof ModelFormatException
                 || e instanceof dev.scratchnet.train.TrainingException
-                || e instanceof UncheckedIOException || e instanceof IOException) {
+                || e instanceof UncheckedIOException) {
             err.println("scratchnet: error: " + e.getMessage());
+        } else if (e instanceof IOException io) {
+            err.println("scratchnet: error: " + FileErrors.reason(io));
         } else {
             err.println("scratchnet: internal error: " + e + " (set SCRATCHNET_DEBUG=1 for a stack trace)");
             if (System.getenv("SCRATCHNET_DEBUG") != null) {

@@ -53,7 +53,7 @@ final class MetricsFile implements TrainingListener {
         try {
             AtomicFile.write(file, (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write metrics file " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("--metrics: " + e.getMessage(), e);
         }
     }
 }

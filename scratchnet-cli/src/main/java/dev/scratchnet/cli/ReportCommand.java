@@ -3,6 +3,7 @@ package dev.scratchnet.cli;
 import dev.scratchnet.data.DataException;
 import dev.scratchnet.data.DatasetSpec;
 import dev.scratchnet.data.DatasetStore;
+import dev.scratchnet.io.FileErrors;
 import dev.scratchnet.io.Json;
 import dev.scratchnet.io.ModelFile;
 import dev.scratchnet.web.Report;
@@ -45,15 +46,16 @@ final class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter stdout = spec.commandLine().getOut();
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new IllegalArgumentException("--out " + out + " is a file; give a folder");
+        }
+        OutputFiles.check("--out", out.resolve("index.html"));
         ModelFile.Model loaded = ModelFile.load(model);
         DatasetSpec dataset = data.spec(loaded.info().dataset().isEmpty() ? "mnist" : loaded.info().dataset());
         DatasetStore.Loaded sets = data.load(dataset, spec.commandLine().getErr());
         if (sets.test().imageSize() != loaded.network().inputSize()) {
             throw new DataException("the model takes " + loaded.network().inputSize() + " inputs but " + dataset.name()
                     + " images have " + sets.test().imageSize() + " pixels");
-        }
-        if (Files.exists(out) && !Files.isDirectory(out)) {
-            throw new IllegalArgumentException("--out " + out + " is a file; give a folder");
         }
         List<Path> written = Report.write(out, model, loaded, sets.test(), readMetrics());
         stdout.println("Wrote " + written.size() + " files; open " + out.resolve("index.html"));
@@ -70,6 +72,8 @@ final class ReportCommand implements Callable<Integer> {
             text = Files.readAllLines(metrics);
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException("no metrics file " + metrics);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read metrics file " + metrics + " (" + FileErrors.what(e) + ")", e);
         }
         for (int i = 0; i < text.size(); i++) {
             if (text.get(i).isBlank()) {

@@ -2,6 +2,7 @@ package dev.scratchnet.cli;
 
 import dev.scratchnet.data.Augmentation;
 import dev.scratchnet.data.DataException;
+import dev.scratchnet.data.DatasetSpec;
 import dev.scratchnet.data.DatasetStore;
 import dev.scratchnet.data.Splits;
 import dev.scratchnet.io.ModelFile;
@@ -92,11 +93,15 @@ final class TrainCommand implements Callable<Integer> {
         }
         Architecture arch = setup.architecture();
         int threadCount = Threads.count(threads);
-        DatasetStore.Loaded loaded = data.load(data.spec("mnist"), spec.commandLine().getErr());
-        String dataset = loaded.spec().name();
+        DatasetSpec datasetSpec = data.spec("mnist");
+        String dataset = datasetSpec.name();
+        Path modelPath = save != null ? save : Path.of("models", dataset + "-" + setup.name() + ".safetensors");
+        OutputFiles.check("--save", modelPath);
+        OutputFiles.check("--metrics", metrics);
+        OutputFiles.check("--checkpoint", checkpoint);
+        DatasetStore.Loaded loaded = data.load(datasetSpec, spec.commandLine().getErr());
         checkShape(arch, loaded);
         Splits splits = Splits.of(loaded.training(), loaded.test(), validation);
-        Path modelPath = save != null ? save : Path.of("models", dataset + "-" + setup.name() + ".safetensors");
 
         TrainConfig t = setup.training();
         out.printf(Locale.ROOT, "Training %s on %s: layers %s, %s hidden, %s output, %s cost, %s init, "
@@ -196,7 +201,7 @@ final class TrainCommand implements Callable<Integer> {
                     loaded.trainImagesSha256(), ModelInfo.PIXEL_SCALING, loaded.spec().classNames(), accuracy), state,
                     random);
         } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot write checkpoint " + checkpoint + ": " + e.getMessage(), e);
+            throw new java.io.UncheckedIOException("--checkpoint: " + e.getMessage(), e);
         }
     }
 

@@ -174,6 +174,30 @@ class BadInputTest {
     }
 
     @Test
+    void outputFilesThatCannotBeWrittenAreRefusedBeforeAnyWork() throws IOException {
+        Path file = Files.writeString(dir.resolve("notes.txt"), "not a folder");
+        String noData = dir.resolve("no-such-data").toString(); // were the data read first, it would fail on this
+        String blocked = file.resolve("m.safetensors").toString();
+        assertOneLineError(Cli.run("train", "--data", noData, "--save", blocked),
+                "--save: cannot write " + blocked + ": cannot create its folder (" + file + ": already exists)");
+        assertOneLineError(Cli.run("train", "--data", noData, "--save", dir.toString()),
+                "--save: cannot write " + dir + ": it is a folder; give a file name");
+        assertOneLineError(Cli.run("train", "--data", noData, "--metrics", file.resolve("m.jsonl").toString()),
+                "--metrics: cannot write " + file.resolve("m.jsonl"));
+        assertOneLineError(Cli.run("train", "--data", noData, "--checkpoint", dir.toString()),
+                "--checkpoint: cannot write " + dir + ": it is a folder");
+        assertOneLineError(Cli.run("bench", "--json", file.resolve("b.json").toString()),
+                "--json: cannot write " + file.resolve("b.json"));
+        assertOneLineError(Cli.run("report", "--model", dir.resolve("none.safetensors").toString(),
+                "--out", file.resolve("report").toString()), "--out: cannot write " + file.resolve("report/index.html"));
+        assertThat(file).hasContent("not a folder");
+        try (var left = Files.list(dir)) {
+            assertThat(left.map(p -> p.getFileName().toString())).as("no temporary files left")
+                    .noneMatch(n -> n.endsWith(".tmp"));
+        }
+    }
+
+    @Test
     void whenNoSourceCanServeTheDataOneMessageSaysSo() {
         DatasetStore store = new DatasetStore(dir.resolve("home"), List.of(new HttpMirrorSource("http://127.0.0.1:9/"),
                 new NpmPackageSource(""), new DebianPackageSource(dir.resolve("none"))), line -> { });

@@ -49,5 +49,10 @@ class ReportCommandTest {
                 "--out", dir.resolve("r").toString());
         assertThat(run.exit()).isEqualTo(1);
         assertThat(run.errLines()).singleElement().asString().contains("line 2 is not a metrics line");
+        Cli folder = Cli.run("report", "--model", model.toString(), "--metrics", dir.toString(), "--data",
+                data.toString(), "--out", dir.resolve("r").toString());
+        assertThat(folder.exit()).isEqualTo(1);
+        assertThat(folder.errLines()).singleElement().asString()
+                .startsWith("scratchnet: error: cannot read metrics file " + dir + " (");
     }
 }
