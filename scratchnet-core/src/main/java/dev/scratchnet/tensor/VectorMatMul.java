@@ -24,7 +24,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorMatMul implements MatMul {
 
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> S = Simd.FLOATS;
     private static final int L = S.length();
     /** Columns of a packed panel and of the register tile. */
     private static final int NR = 2 * L;
