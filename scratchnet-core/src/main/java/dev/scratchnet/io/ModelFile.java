@@ -2,8 +2,10 @@ package dev.scratchnet.io;
 
 import dev.scratchnet.nn.Activation;
 import dev.scratchnet.nn.Architecture;
-import dev.scratchnet.nn.DenseLayer;
+import dev.scratchnet.nn.LayerSpec;
 import dev.scratchnet.nn.Network;
+import dev.scratchnet.nn.Parameter;
+import dev.scratchnet.tensor.Shape;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,8 +14,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Saves and loads a network with its {@link ModelInfo} as a safetensors file. Layer l's tensors are
- * {@code layers.l.weight} [outputs, inputs] and {@code layers.l.bias} [outputs], as in PyTorch's Linear.
+ * Saves and loads a network with its {@link ModelInfo} as a safetensors file. Every parameter is a tensor
+ * of its state_dict name and shape: a dense layer N's are {@code layers.N.weight} [outputs, inputs] and
+ * {@code layers.N.bias} [outputs], as in PyTorch's Linear.
+ *
+ * <p>The metadata key {@code architecture} holds {@code {"layers": [...]}}, one object per layer with its
+ * {@code type}; a dense layer's is {@code {"type": "dense", "inputs": n_in, "outputs": n_out,
+ * "activation": "sigmoid"|"tanh"|"relu"|"softmax"}}.
  */
 public final class ModelFile {
 
@@ -39,12 +46,8 @@ public final class ModelFile {
     /** The network's tensors as a model file names them. */
     public static List<SafeTensors.Tensor> tensors(Network network) {
         List<SafeTensors.Tensor> tensors = new ArrayList<>();
-        List<DenseLayer> layers = network.layers();
-        for (int l = 0; l < layers.size(); l++) {
-            DenseLayer layer = layers.get(l);
-            tensors.add(new SafeTensors.Tensor("layers." + l + ".weight", new int[] {layer.outputs(), layer.inputs()},
-                    layer.weights()));
-            tensors.add(new SafeTensors.Tensor("layers." + l + ".bias", new int[] {layer.outputs()}, layer.biases()));
+        for (Parameter p : network.parameters()) {
+            tensors.add(new SafeTensors.Tensor(p.name(), p.shape(), p.values()));
         }
         return tensors;
     }
@@ -84,36 +87,37 @@ public final class ModelFile {
                     + "; this ScratchNet reads version " + FORMAT_VERSION + " (upgrade ScratchNet)");
         }
         Architecture arch = parseArchitecture(required(meta, "architecture", source), source);
-        List<DenseLayer> layers = new ArrayList<>();
-        for (int l = 0; l < arch.activations().size(); l++) {
-            int in = arch.sizes().get(l);
-            int out = arch.sizes().get(l + 1);
-            float[] w = tensor(contents, "layers." + l + ".weight", new int[] {out, in}, source);
-            float[] b = tensor(contents, "layers." + l + ".bias", new int[] {out}, source);
-            layers.add(new DenseLayer(in, out, arch.activations().get(l), w, b));
+        Network network = new Network(arch);
+        for (Parameter p : network.parameters()) {
+            float[] values = tensor(contents, p.name(), p.shape(), source);
+            System.arraycopy(values, 0, p.values(), 0, values.length);
         }
         long layerTensors = contents.tensors().keySet().stream().filter(name -> name.startsWith("layers.")).count();
-        if (layerTensors != 2 * layers.size()) {
+        if (layerTensors != network.parameters().size()) {
             throw SafeTensors.corrupt(source, "it holds " + layerTensors + " layer tensors but its architecture "
-                    + arch.sizesText() + " needs " + 2 * layers.size());
+                    + arch.sizesText() + " needs " + network.parameters().size());
         }
         ModelInfo info = new ModelInfo(asMap(parse(meta.getOrDefault("training", "{}"), source)),
                 meta.getOrDefault("dataset", ""), meta.getOrDefault("dataset_sha256", ""),
                 meta.getOrDefault("input_scaling", ModelInfo.PIXEL_SCALING),
                 stringList(parse(meta.getOrDefault("class_names", "[]"), source)),
                 parseAccuracy(meta.getOrDefault("test_accuracy", "")));
-        return new Model(new Network(layers), info);
+        return new Model(network, info);
     }
 
     static Map<String, Object> architectureJson(Architecture arch) {
         List<Object> layers = new ArrayList<>();
-        for (int l = 0; l < arch.activations().size(); l++) {
+        Shape input = arch.input();
+        for (LayerSpec spec : arch.layers()) {
             Map<String, Object> layer = new LinkedHashMap<>();
-            layer.put("type", "dense");
-            layer.put("inputs", arch.sizes().get(l));
-            layer.put("outputs", arch.sizes().get(l + 1));
-            layer.put("activation", arch.activations().get(l).id());
+            layer.put("type", spec.type());
+            if (spec instanceof LayerSpec.Dense dense) {
+                layer.put("inputs", input.size());
+                layer.put("outputs", dense.outputs());
+            }
+            layer.put("activation", spec.activation().id());
             layers.add(layer);
+            input = spec.outputShape(input);
         }
         return Map.of("layers", layers);
     }

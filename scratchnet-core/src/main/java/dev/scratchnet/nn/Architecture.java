@@ -1,42 +1,43 @@
 package dev.scratchnet.nn;
 
+import dev.scratchnet.tensor.Shape;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The shape of a network: its layer sizes (input first) and each non-input layer's activation.
+ * The shape of a network: its input's shape and its layers, in order, the output layer last.
  *
- * @param sizes       neurons per layer, input layer first, e.g. [784, 30, 10]
- * @param activations one per non-input layer; the last is the output activation
+ * @param input  the shape of one example, e.g. 784 × 1 × 1 for a flat MNIST image
+ * @param layers the layers after the input, each with its activation
  */
-public record Architecture(List<Integer> sizes, List<Activation> activations) {
+public record Architecture(Shape input, List<LayerSpec> layers) {
 
     public Architecture {
-        sizes = List.copyOf(sizes);
-        activations = List.copyOf(activations);
-        if (sizes.size() < 2) {
-            throw new IllegalArgumentException("a network needs at least an input and an output layer, got sizes " + sizes);
+        layers = List.copyOf(layers);
+        if (layers.isEmpty()) {
+            throw new IllegalArgumentException("a network needs at least an input and an output layer, got input "
+                    + input + " alone");
         }
-        for (int s : sizes) {
-            if (s < 1) {
-                throw new IllegalArgumentException("layer sizes must be positive, got " + sizes);
+        for (int l = 0; l < layers.size() - 1; l++) {
+            if (!layers.get(l).activation().allowedInHiddenLayer()) {
+                throw new IllegalArgumentException(layers.get(l).activation().id() + " is for the output layer only");
             }
         }
-        if (activations.size() != sizes.size() - 1) {
-            throw new IllegalArgumentException("need " + (sizes.size() - 1) + " activations for sizes " + sizes
-                    + ", got " + activations.size());
-        }
-        for (int l = 0; l < activations.size() - 1; l++) {
-            if (!activations.get(l).allowedInHiddenLayer()) {
-                throw new IllegalArgumentException(activations.get(l).id() + " is for the output layer only");
-            }
-        }
-        Activation out = activations.get(activations.size() - 1);
+        Activation out = layers.get(layers.size() - 1).activation();
         if (!out.allowedInOutputLayer()) {
             throw new IllegalArgumentException("output activation must be sigmoid or softmax, got " + out.id());
         }
     }
 
-    /** Sizes with one hidden activation for every hidden layer and the given output activation. */
+    /**
+     * A stack of dense layers: sizes input first, e.g. [784, 30, 10], and one activation per layer after
+     * the input.
+     */
+    public Architecture(List<Integer> sizes, List<Activation> activations) {
+        this(flatInput(sizes), dense(sizes, activations));
+    }
+
+    /** Dense sizes with one hidden activation for every hidden layer and the given output activation. */
     public static Architecture of(List<Integer> sizes, Activation hidden, Activation output) {
         Activation[] acts = new Activation[Math.max(0, sizes.size() - 1)];
         java.util.Arrays.fill(acts, hidden);
@@ -46,20 +47,73 @@ public record Architecture(List<Integer> sizes, List<Activation> activations) {
         return new Architecture(sizes, List.of(acts));
     }
 
+    private static Shape flatInput(List<Integer> sizes) {
+        if (sizes.size() < 2) {
+            throw new IllegalArgumentException("a network needs at least an input and an output layer, got sizes " + sizes);
+        }
+        for (int s : sizes) {
+            if (s < 1) {
+                throw new IllegalArgumentException("layer sizes must be positive, got " + sizes);
+            }
+        }
+        return Shape.flat(sizes.get(0));
+    }
+
+    private static List<LayerSpec> dense(List<Integer> sizes, List<Activation> activations) {
+        if (activations.size() != sizes.size() - 1) {
+            throw new IllegalArgumentException("need " + (sizes.size() - 1) + " activations for sizes " + sizes
+                    + ", got " + activations.size());
+        }
+        List<LayerSpec> layers = new ArrayList<>();
+        for (int l = 0; l < activations.size(); l++) {
+            layers.add(new LayerSpec.Dense(sizes.get(l + 1), activations.get(l)));
+        }
+        return layers;
+    }
+
+    /** The shape each layer outputs, in order; the last is the network's output. */
+    public List<Shape> shapes() {
+        List<Shape> shapes = new ArrayList<>();
+        Shape s = input;
+        for (LayerSpec layer : layers) {
+            s = layer.outputShape(s);
+            shapes.add(s);
+        }
+        return shapes;
+    }
+
+    /** Values per input example. */
     public int inputSize() {
-        return sizes.get(0);
+        return input.size();
     }
 
     public int outputSize() {
-        return sizes.get(sizes.size() - 1);
+        return shapes().get(layers.size() - 1).size();
     }
 
+    /** The output layer's activation. */
     public Activation output() {
-        return activations.get(activations.size() - 1);
+        return layers.get(layers.size() - 1).activation();
     }
 
-    /** Sizes as the command line writes them, e.g. {@code 784,30,10}. */
+    /** Each layer's activation, in order. */
+    public List<Activation> activations() {
+        return layers.stream().map(LayerSpec::activation).toList();
+    }
+
+    /** Values per example at the input and after each layer, e.g. [784, 30, 10]. */
+    public List<Integer> sizes() {
+        List<Integer> sizes = new ArrayList<>();
+        sizes.add(input.size());
+        shapes().forEach(s -> sizes.add(s.size()));
+        return sizes;
+    }
+
+    /** As the {@code --layers} flag writes it, e.g. {@code 784,30,10}. */
     public String sizesText() {
-        return String.join(",", sizes.stream().map(String::valueOf).toList());
+        List<String> items = new ArrayList<>();
+        items.add(input.toString());
+        layers.forEach(l -> items.add(l.toString()));
+        return String.join(",", items);
     }
 }

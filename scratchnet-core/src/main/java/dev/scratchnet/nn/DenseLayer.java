@@ -1,40 +1,73 @@
 package dev.scratchnet.nn;
 
 import dev.scratchnet.tensor.Compute;
+import dev.scratchnet.tensor.Shape;
+import java.util.List;
+import java.util.Random;
 
 /**
- * A fully connected layer: z = a_prev · Wᵀ + b, a = σ(z), for a whole mini-batch at once.
+ * A fully connected layer: z = x · Wᵀ + b, a = σ(z), for a whole mini-batch at once, x being the previous
+ * layer's activations (after dropout, when set) taken as a flat vector.
  *
- * <p>Weights are [outputs × inputs] (row j holds the weights into neuron j, as w_jk in the book), biases
- * [outputs]. The arrays are the layer's own and are updated in place by training.
+ * <p>Weights are [outputs × inputs] (row j holds the weights into neuron j, as w_jk in the book), named
+ * {@code layers.N.weight}; biases [outputs], {@code layers.N.bias}, as in PyTorch's Linear. The arrays are
+ * the layer's own and are updated in place by training.
  */
-public final class DenseLayer {
+public final class DenseLayer implements Layer {
 
+    private final LayerSpec.Dense spec;
     private final int inputs;
     private final int outputs;
     private final Activation activation;
     private final float[] weights;
     private final float[] biases;
+    private final List<Parameter> parameters;
 
-    public DenseLayer(int inputs, int outputs, Activation activation) {
-        this(inputs, outputs, activation, new float[outputs * inputs], new float[outputs]);
-    }
-
-    /** A layer over the given arrays, which it keeps (not copies). */
-    public DenseLayer(int inputs, int outputs, Activation activation, float[] weights, float[] biases) {
+    /** Layer {@code index} of a network (its parameters' names), with zero weights and biases. */
+    public DenseLayer(int index, int inputs, int outputs, Activation activation) {
         if (inputs < 1 || outputs < 1) {
             throw new IllegalArgumentException("a layer needs at least one input and one output, got "
                     + inputs + " → " + outputs);
         }
-        if (weights.length != inputs * outputs || biases.length != outputs) {
-            throw new IllegalArgumentException("layer " + inputs + " → " + outputs + " needs " + outputs * inputs
-                    + " weights and " + outputs + " biases, got " + weights.length + " and " + biases.length);
-        }
+        this.spec = new LayerSpec.Dense(outputs, activation);
         this.inputs = inputs;
         this.outputs = outputs;
         this.activation = activation;
-        this.weights = weights;
-        this.biases = biases;
+        this.weights = new float[outputs * inputs];
+        this.biases = new float[outputs];
+        this.parameters = List.of(
+                Parameter.of("layers." + index + ".weight", new int[] {outputs, inputs}, weights, true),
+                Parameter.of("layers." + index + ".bias", new int[] {outputs}, biases, false));
+    }
+
+    @Override
+    public LayerSpec spec() {
+        return spec;
+    }
+
+    @Override
+    public Shape inputShape() {
+        return Shape.flat(inputs);
+    }
+
+    @Override
+    public Shape outputShape() {
+        return Shape.flat(outputs);
+    }
+
+    @Override
+    public Activation activation() {
+        return activation;
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        return parameters;
+    }
+
+    @Override
+    public boolean takesDropout() {
+        return true;
     }
 
     public int inputs() {
@@ -43,10 +76,6 @@ public final class DenseLayer {
 
     public int outputs() {
         return outputs;
-    }
-
-    public Activation activation() {
-        return activation;
     }
 
     /** The weights, row-major [outputs × inputs]; live, not a copy. */
@@ -59,23 +88,53 @@ public final class DenseLayer {
         return biases;
     }
 
-    /** z = a_prev · Wᵀ + b, then a = σ(z)   [rows × outputs]. */
-    public void forward(Compute compute, float[] aPrev, float[] z, float[] a, int rows) {
-        compute.abt(aPrev, weights, z, rows, outputs, inputs);
+    @Override
+    public void initialize(Init init, Random random) {
+        init.fill(weights, biases, inputs, random);
+    }
+
+    @Override
+    public LayerBuffers buffers(int capacity, float dropout) {
+        return new LayerBuffers(capacity, inputs, outputs, dropout);
+    }
+
+    /** z = x · Wᵀ + b, then a = σ(z)   [rows × outputs]. */
+    @Override
+    public void forward(Compute compute, float[] input, int rows, LayerBuffers b) {
+        float[] x = b.dropInput(input, rows);
+        float[] z = b.z;
+        compute.abt(x, weights, z, rows, outputs, inputs);
         for (int r = 0; r < rows; r++) {
             int from = r * outputs;
             for (int j = 0; j < outputs; j++) {
                 z[from + j] += biases[j];
             }
         }
-        activation.apply(z, a, rows, outputs);
+        activation.apply(z, b.output, rows, outputs);
     }
 
-    /**
-     * The gradients of the summed cost for this layer from its error δ [rows × outputs]:
-     * BP3 ∂C/∂b = Σ_rows δ [outputs], and BP4 ∂C/∂w = δᵀ · a_prev [outputs × inputs].
-     */
-    public void gradients(Compute compute, float[] delta, float[] aPrev, int rows, float[] nablaW, float[] nablaB) {
+    @Override
+    public void backward(Compute compute, float[] input, int rows, LayerBuffers b, float stepScale, float decay) {
+        float[] delta = b.delta;
+        float[] inputGradient = b.inputGradient;
+        if (!b.deltaGiven) {
+            activation.multiplyByDerivative(b.z, b.output, delta, rows * outputs); // BP2: δ = ∂C/∂a ⊙ σ'(z)
+        }
+        if (inputGradient != null) { // before the step below changes W
+            compute.ab(delta, weights, inputGradient, rows, inputs, outputs, false); // BP2: ∂C/∂x = δ · W [rows × inputs]
+            b.dropGradient(inputGradient, rows); // BP2 through dropout: ⊙ r
+        }
+        float[] x = b.dropped != null ? b.dropped : input;
+        if (stepScale == 0f) {
+            gradients(compute, delta, x, rows);
+        } else {
+            descend(compute, delta, x, rows, stepScale, decay);
+        }
+    }
+
+    /** BP3 ∂C/∂b = Σ_rows δ [outputs], and BP4 ∂C/∂W = δᵀ · x [outputs × inputs], into the parameters' gradients. */
+    private void gradients(Compute compute, float[] delta, float[] x, int rows) {
+        float[] nablaB = parameters.get(1).gradient();
         java.util.Arrays.fill(nablaB, 0f);
         for (int r = 0; r < rows; r++) {
             int from = r * outputs;
@@ -83,25 +142,25 @@ public final class DenseLayer {
                 nablaB[j] += delta[from + j]; // BP3: ∂C/∂b_j = δ_j
             }
         }
-        compute.atb(delta, aPrev, nablaW, outputs, inputs, rows); // BP4: ∂C/∂w_jk = a_prev_k · δ_j
+        compute.atb(delta, x, parameters.get(0).gradient(), outputs, inputs, rows); // BP4: ∂C/∂w_jk = x_k · δ_j
     }
 
     /**
-     * BP3 and BP4 fused with the SGD step, in one pass over the parameters:
-     * W ← W − (η/m)·δᵀ·a_prev and b ← b − (η/m)·Σ_rows δ, where {@code scale} = η/m.
+     * BP3 and BP4 fused with the SGD step, in one pass over the parameters: W ← decay·W − (η/m)·δᵀ·x and
+     * b ← b − (η/m)·Σ_rows δ, with (η/m) = {@code scale}.
      */
-    public void descend(Compute compute, float[] delta, float[] aPrev, int rows, float scale) {
+    private void descend(Compute compute, float[] delta, float[] x, int rows, float scale, float decay) {
+        if (decay != 1f) {
+            for (int i = 0; i < weights.length; i++) {
+                weights[i] *= decay; // L2: w ← (1 − ηλ/n)·w, after BP2 has used w
+            }
+        }
         for (int r = 0; r < rows; r++) {
             int from = r * outputs;
             for (int j = 0; j < outputs; j++) {
                 biases[j] -= scale * delta[from + j]; // BP3 + step: b_j ← b_j − (η/m)·δ_j
             }
         }
-        compute.atb(delta, aPrev, weights, outputs, inputs, rows, -scale, true); // BP4 + step, [outputs × inputs]
-    }
-
-    /** The error passed back, before σ'(z_prev) is applied: δ · W   [rows × inputs] (first half of BP2). */
-    public void backpropagate(Compute compute, float[] delta, float[] deltaPrev, int rows) {
-        compute.ab(delta, weights, deltaPrev, rows, inputs, outputs, false);
+        compute.atb(delta, x, weights, outputs, inputs, rows, -scale, true); // BP4 + step, [outputs × inputs]
     }
 }

@@ -1,12 +1,13 @@
 package dev.scratchnet.nn;
 
 import dev.scratchnet.tensor.Compute;
+import dev.scratchnet.tensor.Shape;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
 /**
- * A feed-forward network of dense layers.
+ * A feed-forward network: a list of {@link Layer}s, each feeding the next.
  *
  * <p>Prediction is safe from many threads at once: each call works in its own buffers, and weights are only
  * read (do not train the same network while predicting from it).
@@ -19,40 +20,38 @@ import java.util.Random;
 public final class Network {
 
     private final Architecture architecture;
-    private final List<DenseLayer> layers;
+    private final List<Layer> layers;
+    private final List<Parameter> parameters;
+    private final int inputSize;
+    private final int outputSize;
     /** Single-threaded: inference runs on the caller's thread, so concurrent callers never wait on a pool. */
     private final Compute inference = new Compute(1);
 
-    /** A network over the given layers, which must chain (each layer's inputs = the previous one's outputs). */
-    public Network(List<DenseLayer> layers) {
-        if (layers.isEmpty()) {
-            throw new IllegalArgumentException("a network needs at least one layer");
+    /** A network of the given shape with all parameters zero. */
+    public Network(Architecture architecture) {
+        this.architecture = architecture;
+        List<Layer> built = new ArrayList<>();
+        Shape shape = architecture.input();
+        for (LayerSpec spec : architecture.layers()) {
+            Layer layer = spec.build(shape, built.size());
+            built.add(layer);
+            shape = layer.outputShape();
         }
-        List<Integer> sizes = new ArrayList<>();
-        List<Activation> activations = new ArrayList<>();
-        sizes.add(layers.get(0).inputs());
-        for (DenseLayer layer : layers) {
-            if (layer.inputs() != sizes.get(sizes.size() - 1)) {
-                throw new IllegalArgumentException("layer with " + layer.inputs() + " inputs follows a layer of "
-                        + sizes.get(sizes.size() - 1) + " neurons");
-            }
-            sizes.add(layer.outputs());
-            activations.add(layer.activation());
-        }
-        this.architecture = new Architecture(sizes, activations);
-        this.layers = List.copyOf(layers);
+        this.layers = List.copyOf(built);
+        List<Parameter> all = new ArrayList<>();
+        layers.forEach(layer -> all.addAll(layer.parameters()));
+        this.parameters = List.copyOf(all);
+        this.inputSize = architecture.inputSize();
+        this.outputSize = shape.size();
     }
 
-    /** A freshly initialized network of the given shape. */
+    /** A freshly initialized network of the given shape, layer by layer from the generator. */
     public static Network create(Architecture architecture, Init init, Random random) {
-        List<DenseLayer> layers = new ArrayList<>();
-        List<Integer> sizes = architecture.sizes();
-        for (int l = 1; l < sizes.size(); l++) {
-            DenseLayer layer = new DenseLayer(sizes.get(l - 1), sizes.get(l), architecture.activations().get(l - 1));
-            init.fill(layer.weights(), layer.biases(), layer.inputs(), random);
-            layers.add(layer);
+        Network network = new Network(architecture);
+        for (Layer layer : network.layers) {
+            layer.initialize(init, random);
         }
-        return new Network(layers);
+        return network;
     }
 
     public static Builder builder(int inputs) {
@@ -63,16 +62,32 @@ public final class Network {
         return architecture;
     }
 
-    public List<DenseLayer> layers() {
+    public List<Layer> layers() {
         return layers;
     }
 
+    /** Every layer's parameters, in state_dict order: layers.0.weight, layers.0.bias, layers.1.weight, ... */
+    public List<Parameter> parameters() {
+        return parameters;
+    }
+
+    /** The parameter of that state_dict name. */
+    public Parameter parameter(String name) {
+        for (Parameter p : parameters) {
+            if (p.name().equals(name)) {
+                return p;
+            }
+        }
+        throw new IllegalArgumentException("this network has no parameter " + name + "; it has "
+                + parameters.stream().map(Parameter::name).toList());
+    }
+
     public int inputSize() {
-        return architecture.inputSize();
+        return inputSize;
     }
 
     public int outputSize() {
-        return architecture.outputSize();
+        return outputSize;
     }
 
     /** The output activations (for a softmax output, class probabilities) for one input. */
@@ -109,7 +124,7 @@ public final class Network {
         forward(inference, input, 1, ws);
         float[][] result = new float[layers.size()][];
         for (int l = 0; l < layers.size(); l++) {
-            result[l] = ws.a[l].clone();
+            result[l] = ws.a(l).clone();
         }
         return result;
     }
@@ -121,12 +136,12 @@ public final class Network {
 
     /** Feeds {@code rows} inputs x [rows × inputSize] forward; returns the output activations [rows × outputSize]. */
     public float[] forward(Compute compute, float[] x, int rows, Workspace ws) {
-        float[] aPrev = x;
+        float[] input = x;
         for (int l = 0; l < layers.size(); l++) {
-            layers.get(l).forward(compute, aPrev, ws.z[l], ws.a[l], rows);
-            aPrev = ws.a[l];
+            layers.get(l).forward(compute, input, rows, ws.layers[l]);
+            input = ws.layers[l].output;
         }
-        return aPrev;
+        return input;
     }
 
     /** The index of the largest of {@code values[from .. from+count)}; the first one on ties. */
@@ -140,36 +155,47 @@ public final class Network {
         return best;
     }
 
-    /** Buffers for the weighted inputs z and activations a of every layer, for up to {@code capacity} rows. */
+    /**
+     * Every layer's buffers for up to {@code capacity} rows: weighted inputs z, activations and errors, planned
+     * once so that passes over batches allocate nothing.
+     */
     public static final class Workspace {
-        final float[][] z;
-        final float[][] a;
+        final LayerBuffers[] layers;
         private final int capacity;
 
         public Workspace(Network network, int capacity) {
-            int n = network.layers.size();
+            this(network, capacity, 0f);
+        }
+
+        /** With inverted dropout at rate p on the input of every layer that takes it, except the first. */
+        Workspace(Network network, int capacity, float dropout) {
             this.capacity = capacity;
-            z = new float[n][];
-            a = new float[n][];
-            for (int l = 0; l < n; l++) {
-                int size = capacity * network.layers.get(l).outputs();
-                z[l] = new float[size];
-                a[l] = new float[size];
+            layers = new LayerBuffers[network.layers.size()];
+            for (int l = 0; l < layers.length; l++) {
+                Layer layer = network.layers.get(l);
+                layers[l] = layer.buffers(capacity, l > 0 && layer.takesDropout() ? dropout : 0f);
+                layers[l].inputGradient = l > 0 ? layers[l - 1].delta : null;
             }
+            layers[layers.length - 1].deltaGiven = true;
         }
 
         public int capacity() {
             return capacity;
         }
 
+        /** Layer l's buffers (0 = first non-input layer). */
+        public LayerBuffers layer(int l) {
+            return layers[l];
+        }
+
         /** The weighted inputs of layer l (0 = first non-input layer). */
         public float[] z(int l) {
-            return z[l];
+            return layers[l].z;
         }
 
         /** The activations of layer l (0 = first non-input layer). */
         public float[] a(int l) {
-            return a[l];
+            return layers[l].output;
         }
     }
 

@@ -1,30 +1,28 @@
 package dev.scratchnet.train;
 
 import dev.scratchnet.nn.Network;
+import dev.scratchnet.nn.Parameter;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
-/** The weights of the epoch with the best validation accuracy so far, for early stopping. */
+/** The parameters of the epoch with the best validation accuracy so far, by name, for early stopping. */
 final class BestWeights {
     private final Network network;
-    private final float[][] weights;
-    private final float[][] biases;
+    private final Map<String, float[]> parameters = new LinkedHashMap<>();
     private double accuracy = Double.NEGATIVE_INFINITY;
     private int epoch;
 
     BestWeights(Network network) {
         this.network = network;
-        int n = network.layers().size();
-        weights = new float[n][];
-        biases = new float[n][];
     }
 
-    /** Copies the weights when this validation accuracy is the best yet. */
+    /** Copies the parameters when this validation accuracy is the best yet. */
     void offer(int epoch, double validationAccuracy) {
         if (validationAccuracy > accuracy) {
             accuracy = validationAccuracy;
             this.epoch = epoch;
-            for (int l = 0; l < weights.length; l++) {
-                weights[l] = network.layers().get(l).weights().clone();
-                biases[l] = network.layers().get(l).biases().clone();
+            for (Parameter p : network.parameters()) {
+                parameters.put(p.name(), p.values().clone());
             }
         }
     }
@@ -37,28 +35,22 @@ final class BestWeights {
         return accuracy;
     }
 
-    /** The best epoch's weights per layer (null before the first offer); a new outer array. */
-    float[][] weights() {
-        return weights.clone();
-    }
-
-    float[][] biases() {
-        return biases.clone();
+    /** The best epoch's parameters by name (empty before the first offer); a new map. */
+    Map<String, float[]> parameters() {
+        return new LinkedHashMap<>(parameters);
     }
 
     void restore(Trainer.State state) {
         accuracy = state.bestAccuracy();
         epoch = state.bestEpoch();
-        for (int l = 0; l < weights.length; l++) {
-            weights[l] = state.bestWeights()[l];
-            biases[l] = state.bestBiases()[l];
-        }
+        parameters.clear();
+        parameters.putAll(state.best());
     }
 
     void restore(Network target) {
-        for (int l = 0; l < weights.length; l++) {
-            System.arraycopy(weights[l], 0, target.layers().get(l).weights(), 0, weights[l].length);
-            System.arraycopy(biases[l], 0, target.layers().get(l).biases(), 0, biases[l].length);
+        for (Parameter p : target.parameters()) {
+            float[] best = parameters.get(p.name());
+            System.arraycopy(best, 0, p.values(), 0, best.length);
         }
     }
 }

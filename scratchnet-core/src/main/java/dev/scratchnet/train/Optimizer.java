@@ -1,12 +1,15 @@
 package dev.scratchnet.train;
 
 import dev.scratchnet.nn.Names;
+import dev.scratchnet.nn.Parameter;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
- * Turns gradients into parameter updates, one parameter tensor at a time, keeping whatever state its kind
- * needs (velocities or moment estimates) in arrays made on first use. Lifecycle: create once per training
- * run, call {@link #beginStep()} once per mini-batch, then {@link #update} for every tensor; {@link #state}
- * exposes the arrays so checkpoints can save them.
+ * Turns gradients into parameter updates, one named parameter at a time, keeping whatever state its kind
+ * needs (velocities or moment estimates) in arrays made on first use and kept by the parameter's name.
+ * Lifecycle: create once per training run, call {@link #beginStep()} once per mini-batch, then
+ * {@link #update} for every parameter; {@link #state} exposes the arrays so checkpoints can save them.
  *
  * <p>With g the gradient of the mean cost over the mini-batch and η the learning rate:
  * <ul>
@@ -55,16 +58,24 @@ public final class Optimizer {
 
     static final float EPSILON = 1e-8f;
 
+    /**
+     * What a checkpoint keeps of an optimizer: the step count and each parameter's state arrays by name
+     * ({@code first}: velocity, Nesterov's buffer or Adam's m; {@code second}: Adam's or RMSprop's v).
+     */
+    public record State(long steps, Map<String, float[]> first, Map<String, float[]> second) {
+        public State {
+            first = Map.copyOf(first);
+            second = Map.copyOf(second);
+        }
+    }
+
     private final Config config;
-    private final float[][] first;
-    private final float[][] second;
+    private final Map<String, float[]> first = new LinkedHashMap<>();
+    private final Map<String, float[]> second = new LinkedHashMap<>();
     private long steps;
 
-    /** An optimizer for {@code tensors} parameter tensors. */
-    public Optimizer(Config config, int tensors) {
+    public Optimizer(Config config) {
         this.config = config;
-        this.first = new float[tensors][];
-        this.second = new float[tensors][];
     }
 
     public Config config() {
@@ -80,8 +91,11 @@ public final class Optimizer {
         return steps;
     }
 
-    /** Applies one update to parameter tensor {@code index} from its gradient {@code g}. */
-    public void update(int index, float[] w, float[] g, float eta) {
+    /** Applies one update to the parameter from its gradient. */
+    public void update(Parameter parameter, float eta) {
+        String name = parameter.name();
+        float[] w = parameter.values();
+        float[] g = parameter.gradient();
         switch (config.kind()) {
             case SGD -> {
                 for (int i = 0; i < w.length; i++) {
@@ -89,7 +103,7 @@ public final class Optimizer {
                 }
             }
             case MOMENTUM -> {
-                float[] v = first(index, w.length);
+                float[] v = first(name, w.length);
                 float mu = config.momentum();
                 for (int i = 0; i < w.length; i++) {
                     v[i] = mu * v[i] - eta * g[i]; // v ← μv − ηg
@@ -97,16 +111,16 @@ public final class Optimizer {
                 }
             }
             case NESTEROV -> {
-                float[] b = first(index, w.length);
+                float[] b = first(name, w.length);
                 float mu = config.momentum();
                 for (int i = 0; i < w.length; i++) {
                     b[i] = mu * b[i] + g[i]; // b ← μb + g
                     w[i] -= eta * (g[i] + mu * b[i]); // w ← w − η(g + μb)
                 }
             }
-            case ADAM -> adam(index, w, g, eta);
+            case ADAM -> adam(name, w, g, eta);
             case RMSPROP -> {
-                float[] v = second(index, w.length);
+                float[] v = second(name, w.length);
                 float rho = config.beta2();
                 for (int i = 0; i < w.length; i++) {
                     v[i] = rho * v[i] + (1 - rho) * g[i] * g[i]; // v ← ρv + (1−ρ)g²
@@ -117,9 +131,9 @@ public final class Optimizer {
         }
     }
 
-    private void adam(int index, float[] w, float[] g, float eta) {
-        float[] m = first(index, w.length);
-        float[] v = second(index, w.length);
+    private void adam(String name, float[] w, float[] g, float eta) {
+        float[] m = first(name, w.length);
+        float[] v = second(name, w.length);
         float b1 = config.beta1();
         float b2 = config.beta2();
         float c1 = (float) (1 - Math.pow(b1, steps)); // bias corrections 1 − βᵗ
@@ -131,31 +145,34 @@ public final class Optimizer {
         }
     }
 
-    private float[] first(int index, int size) {
-        if (first[index] == null) {
-            first[index] = new float[size];
-        }
-        return first[index];
+    private float[] first(String name, int size) {
+        return stateOf(first, name, size);
     }
 
-    private float[] second(int index, int size) {
-        if (second[index] == null) {
-            second[index] = new float[size];
-        }
-        return second[index];
+    private float[] second(String name, int size) {
+        return stateOf(second, name, size);
     }
 
-    /** The state arrays [first or second][tensor] (moments or velocities; null where unused), for checkpoints. */
-    public float[][][] state() {
-        return new float[][][] {first, second};
+    private static float[] stateOf(Map<String, float[]> state, String name, int size) {
+        float[] values = state.get(name);
+        if (values == null) {
+            values = new float[size];
+            state.put(name, values);
+        }
+        return values;
     }
 
-    /** Restores what {@link #state()} and {@link #steps()} returned. */
-    public void restore(float[][][] state, long steps) {
-        for (int i = 0; i < first.length; i++) {
-            first[i] = state[0][i];
-            second[i] = state[1][i];
-        }
-        this.steps = steps;
+    /** The state arrays by parameter name (live), and the step count, for checkpoints. */
+    public State state() {
+        return new State(steps, first, second);
+    }
+
+    /** Restores what {@link #state()} returned. */
+    public void restore(State state) {
+        first.clear();
+        first.putAll(state.first());
+        second.clear();
+        second.putAll(state.second());
+        this.steps = state.steps();
     }
 }

@@ -5,12 +5,13 @@ import dev.scratchnet.data.DataException;
 import dev.scratchnet.data.Dataset;
 import dev.scratchnet.data.Splits;
 import dev.scratchnet.nn.Backprop;
-import dev.scratchnet.nn.DenseLayer;
 import dev.scratchnet.nn.Network;
+import dev.scratchnet.nn.Parameter;
 import dev.scratchnet.tensor.Compute;
 import dev.scratchnet.tensor.SplitMix64;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.Random;
 import java.util.function.BooleanSupplier;
@@ -39,7 +40,7 @@ public final class Trainer {
     private final float[] x;
     private final int[] labels;
     private final SplitMix64 distortions = new SplitMix64(0);
-    private final float[] augmentScratch;
+    private float[] augmentScratch = new float[0];
     private float eta;
     private int trainingSize = 1;
     private Random random = new Random(0);
@@ -48,15 +49,12 @@ public final class Trainer {
         this.network = network;
         this.config = config;
         this.compute = compute;
-        this.backprop = new Backprop(network, config.batchSize());
-        this.backprop.setDropout(config.dropout());
+        this.backprop = new Backprop(network, config.batchSize(), config.dropout());
         this.evaluator = new Evaluator(network, Evaluation.BATCH);
-        this.optimizer = new Optimizer(config.optimizer(), 2 * network.layers().size());
+        this.optimizer = new Optimizer(config.optimizer());
         this.x = new float[config.batchSize() * network.inputSize()];
         this.labels = new int[config.batchSize()];
         this.eta = config.learningRate();
-        int side = (int) Math.round(Math.sqrt(network.inputSize()));
-        this.augmentScratch = new float[Augmentation.scratchSize(side)];
     }
 
     /**
@@ -73,11 +71,10 @@ public final class Trainer {
     /**
      * Everything a run needs to continue after {@code epoch} as if never interrupted: the epochs so far, the
      * optimizer's state, the shuffle order (each epoch permutes the last one's), the schedule's and early
-     * stopping's bookkeeping, and the best-validation weights. The run's generator is the caller's.
+     * stopping's bookkeeping, and the best-validation parameters by name. The run's generator is the caller's.
      */
-    public record State(List<EpochMetrics> history, float[][][] optimizer, long optimizerSteps, int[] order,
-                        double[] schedule, double bestAccuracy, int bestEpoch, float[][] bestWeights,
-                        float[][] bestBiases) {
+    public record State(List<EpochMetrics> history, Optimizer.State optimizer, int[] order, double[] schedule,
+                        double bestAccuracy, int bestEpoch, Map<String, float[]> best) {
         public int epoch() {
             return history.size();
         }
@@ -130,7 +127,7 @@ public final class Trainer {
             }
             history.addAll(resume.history());
             System.arraycopy(resume.order(), 0, order, 0, order.length);
-            optimizer.restore(resume.optimizer(), resume.optimizerSteps());
+            optimizer.restore(resume.optimizer());
             rate.restore(resume.schedule());
             best.restore(resume);
         }
@@ -166,8 +163,8 @@ public final class Trainer {
                 stopped |= epoch - best.epoch() >= config.earlyStop();
             }
             stopped |= rate.afterEpoch(validation);
-            afterEpoch.accept(new State(List.copyOf(history), optimizer.state(), optimizer.steps(), order.clone(),
-                    rate.state(), best.accuracy(), best.epoch(), best.weights(), best.biases()));
+            afterEpoch.accept(new State(List.copyOf(history), optimizer.state(), order.clone(), rate.state(),
+                    best.accuracy(), best.epoch(), best.parameters()));
         }
         if (history.isEmpty()) {
             throw new IllegalArgumentException("the checkpoint already holds all " + config.epochs()
@@ -202,6 +199,9 @@ public final class Trainer {
         Augmentation augmentation = config.augmentation();
         if (augmentation != Augmentation.NONE) {
             distortions.reseed(random.nextLong());
+            if (augmentScratch.length == 0) { // the first step: the data set says how large its images are
+                augmentScratch = new float[Augmentation.scratchSize(training.imageCols())];
+            }
         }
         for (int r = 0; r < rows; r++) {
             int i = order[from + r];
@@ -209,7 +209,6 @@ public final class Trainer {
             augmentation.apply(x, r * n, training.imageCols(), distortions, augmentScratch);
             labels[r] = training.label(i);
         }
-        List<DenseLayer> layers = network.layers();
         if (config.plainSgd()) {
             float decay = 1f - eta * config.l2() / trainingSize; // L2, book eq. 93: w ← (1 − ηλ/n)·w − (η/m)·∂C₀/∂w
             return backprop.sgdStep(compute, x, labels, rows, config.cost(), eta, decay);
@@ -220,24 +219,22 @@ public final class Trainer {
         double cost = backprop.run(compute, x, labels, rows, config.cost());
         float perExample = 1f / rows;
         double squares = 0;
-        for (int l = 0; l < layers.size(); l++) {
-            float[] w = layers.get(l).weights();
-            float[] gw = backprop.nablaW(l);
-            float[] gb = backprop.nablaB(l);
-            regularize(w, gw, perExample);
-            scale(gb, perExample);
-            squares += sumOfSquares(gw) + sumOfSquares(gb);
+        for (Parameter p : network.parameters()) {
+            if (p.decays()) {
+                regularize(p.values(), p.gradient(), perExample);
+            } else {
+                scale(p.gradient(), perExample);
+            }
+            squares += config.clipNorm() > 0f ? sumOfSquares(p.gradient()) : 0;
         }
         float clip = config.clipNorm() > 0f && squares > (double) config.clipNorm() * config.clipNorm()
                 ? (float) (config.clipNorm() / Math.sqrt(squares)) : 1f; // g ← g·c/‖g‖ when ‖g‖ > c
         optimizer.beginStep();
-        for (int l = 0; l < layers.size(); l++) {
+        for (Parameter p : network.parameters()) {
             if (clip != 1f) {
-                scale(backprop.nablaW(l), clip);
-                scale(backprop.nablaB(l), clip);
+                scale(p.gradient(), clip);
             }
-            optimizer.update(2 * l, layers.get(l).weights(), backprop.nablaW(l), eta);
-            optimizer.update(2 * l + 1, layers.get(l).biases(), backprop.nablaB(l), eta);
+            optimizer.update(p, eta);
         }
         return cost;
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.scratchnet.nn.Activation;
 import dev.scratchnet.nn.Network;
+import dev.scratchnet.nn.Parameter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -39,9 +40,10 @@ class ModelFileTest {
         ModelFile.save(file, net, info());
         ModelFile.Model loaded = ModelFile.load(file);
         assertThat(loaded.network().architecture()).isEqualTo(net.architecture());
-        for (int l = 0; l < 2; l++) {
-            assertThat(loaded.network().layers().get(l).weights()).containsExactly(net.layers().get(l).weights());
-            assertThat(loaded.network().layers().get(l).biases()).containsExactly(net.layers().get(l).biases());
+        assertThat(loaded.network().parameters()).hasSize(4);
+        for (Parameter p : net.parameters()) {
+            assertThat(loaded.network().parameter(p.name()).values()).as(p.name()).containsExactly(p.values());
+            assertThat(loaded.network().parameter(p.name()).shape()).containsExactly(p.shape());
         }
         assertThat(loaded.info().training()).containsEntry("preset", "test").containsEntry("eta", 0.5);
         assertThat(loaded.info().dataset()).isEqualTo("mnist");
@@ -66,7 +68,7 @@ class ModelFileTest {
         assertThat(weight.get("shape")).isEqualTo(List.of(4L, 5L));
         assertThat(weight.get("data_offsets")).isEqualTo(List.of(0L, 80L));
         float first = ByteBuffer.wrap(bytes, 8 + (int) n, 4).order(ByteOrder.LITTLE_ENDIAN).getFloat();
-        assertThat(first).isEqualTo(ModelFile.load(file).network().layers().get(0).weights()[0]);
+        assertThat(first).isEqualTo(ModelFile.load(file).network().parameter("layers.0.weight").values()[0]);
     }
 
     @Test

@@ -12,8 +12,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Backpropagation against central finite differences, for every weight and bias of every layer of a small
- * [6, 5, 4, 3] network, over every hidden activation × output activation × cost.
+ * Backpropagation against central finite differences, for every parameter of every layer (through
+ * {@link Network#parameters()}, so a new kind of layer is covered by adding it to {@link #networks}), over
+ * every hidden activation × output activation × cost.
  *
  * <p>Numeric gradient n = (C(p + ε) − C(p − ε)) / 2ε with ε = 1e-2 on float parameters, the cost summed in
  * double. Error: |a − n| / max(|a|, |n|, 1e-3) must stay below 1e-2. Why these numbers: the central
@@ -29,6 +30,11 @@ class GradientCheckTest {
     private static final int ROWS = 4;
     /** The labels of the ROWS examples; the output layer has 3 classes. */
     private static final int[] LABELS = {0, 2, 1, 2};
+
+    /** The networks checked, with a hidden and an output activation: every layer kind belongs here. */
+    static Architecture networks(Activation hidden, Activation output) {
+        return Architecture.of(List.of(6, 5, 4, 3), hidden, output);
+    }
 
     static Stream<Arguments> combinations() {
         List<Arguments> all = new ArrayList<>();
@@ -46,20 +52,20 @@ class GradientCheckTest {
     @MethodSource("combinations")
     void backpropagationMatchesFiniteDifferences(Activation hidden, Activation output, Cost cost) {
         Random random = new Random(42);
-        Network net = Network.create(Architecture.of(List.of(6, 5, 4, 3), hidden, output), Init.FAN_IN, random);
+        Network net = Network.create(networks(hidden, output), Init.FAN_IN, random);
         float[] x = inputs(random);
         Compute compute = new Compute(1);
         Backprop backprop = new Backprop(net, ROWS);
         backprop.run(compute, x, LABELS, ROWS, cost);
 
         int checked = 0;
-        for (int l = 0; l < net.layers().size(); l++) {
-            DenseLayer layer = net.layers().get(l);
+        int parameters = 0;
+        for (Parameter p : net.parameters()) {
             Objective objective = () -> cost(net, compute, x, LABELS, cost);
-            checked += check(objective, layer.weights(), backprop.nablaW(l).clone(), hidden, net, compute, x);
-            checked += check(objective, layer.biases(), backprop.nablaB(l).clone(), hidden, net, compute, x);
+            checked += check(objective, p.values(), p.gradient().clone(), hidden, net, compute, x);
+            parameters += p.size();
         }
-        int parameters = 6 * 5 + 5 + 5 * 4 + 4 + 4 * 3 + 3;
+        assertThat(parameters).isEqualTo(6 * 5 + 5 + 5 * 4 + 4 + 4 * 3 + 3);
         assertThat(checked).as("parameters checked (kinks skipped)").isGreaterThan(parameters * 3 / 4);
     }
 
@@ -67,20 +73,16 @@ class GradientCheckTest {
     @MethodSource("hiddenActivations")
     void backpropagationWithAFixedDropoutMaskMatchesFiniteDifferences(Activation hidden) {
         Random random = new Random(43);
-        Network net = Network.create(Architecture.of(List.of(6, 5, 4, 3), hidden, Activation.SOFTMAX), Init.FAN_IN,
-                random);
+        Network net = Network.create(networks(hidden, Activation.SOFTMAX), Init.FAN_IN, random);
         float[] x = inputs(random);
         Compute compute = new Compute(1);
-        Backprop backprop = new Backprop(net, ROWS);
-        backprop.setDropout(0.4f);
+        Backprop backprop = new Backprop(net, ROWS, 0.4f);
         backprop.drawMasks(new Random(7), ROWS);
         backprop.run(compute, x, LABELS, ROWS, Cost.CROSS_ENTROPY);
         int checked = 0;
-        for (int l = 0; l < net.layers().size(); l++) {
-            DenseLayer layer = net.layers().get(l);
+        for (Parameter p : net.parameters()) {
             Objective objective = () -> backprop.cost(compute, x, LABELS, ROWS, Cost.CROSS_ENTROPY);
-            checked += check(objective, layer.weights(), backprop.nablaW(l).clone(), hidden, net, compute, x);
-            checked += check(objective, layer.biases(), backprop.nablaB(l).clone(), hidden, net, compute, x);
+            checked += check(objective, p.values(), p.gradient().clone(), hidden, net, compute, x);
         }
         assertThat(checked).isGreaterThan(40);
     }
@@ -132,7 +134,7 @@ class GradientCheckTest {
         net.forward(compute, x, ROWS, ws);
         List<Boolean> bits = new ArrayList<>();
         for (int l = 0; l < net.layers().size() - 1; l++) {
-            for (int i = 0; i < ROWS * net.layers().get(l).outputs(); i++) {
+            for (int i = 0; i < ROWS * net.layers().get(l).outputShape().size(); i++) {
                 bits.add(ws.z(l)[i] > 0);
             }
         }

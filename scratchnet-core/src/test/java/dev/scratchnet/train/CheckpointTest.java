@@ -14,6 +14,7 @@ import dev.scratchnet.nn.Architecture;
 import dev.scratchnet.nn.Cost;
 import dev.scratchnet.nn.Init;
 import dev.scratchnet.nn.Network;
+import dev.scratchnet.nn.Parameter;
 import dev.scratchnet.tensor.Compute;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,9 +97,8 @@ class CheckpointTest {
             assertThat(r.validationAccuracy()).isEqualTo(u.validationAccuracy());
             assertThat(r.learningRate()).isEqualTo(u.learningRate());
         }
-        for (int l = 0; l < 2; l++) {
-            assertThat(c.layers().get(l).weights()).containsExactly(a.layers().get(l).weights());
-            assertThat(c.layers().get(l).biases()).containsExactly(a.layers().get(l).biases());
+        for (Parameter p : a.parameters()) {
+            assertThat(c.parameter(p.name()).values()).as(p.name()).containsExactly(p.values());
         }
         assertThat(ModelFile.load(file).network().architecture()).as("a checkpoint is also a model file").isEqualTo(ARCH);
     }

@@ -4,18 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.data.Offset.offset;
 
+import dev.scratchnet.nn.Parameter;
 import org.junit.jupiter.api.Test;
 
 /** One or two steps of each optimizer on w = [1, −2] with gradients chosen by hand, against the formulas. */
 class OptimizerTest {
 
     private static Optimizer optimizer(Optimizer.Kind kind, float momentum, float beta1, float beta2) {
-        return new Optimizer(new Optimizer.Config(kind, momentum, beta1, beta2), 1);
+        return new Optimizer(new Optimizer.Config(kind, momentum, beta1, beta2));
     }
 
     private static float[] step(Optimizer opt, float[] w, float[] g, float eta) {
         opt.beginStep();
-        opt.update(0, w, g, eta);
+        opt.update(new Parameter("w", new int[] {w.length}, w, g, true), eta);
         return w;
     }
 

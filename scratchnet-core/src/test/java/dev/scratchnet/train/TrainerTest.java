@@ -64,21 +64,21 @@ class TrainerTest {
         double squares = 0;
         double[][] g = new double[2][];
         for (int l = 0; l < 2; l++) {
-            float[] w = before.layers().get(l).weights();
-            float[] gw = reference.nablaW(l);
+            float[] w = before.parameter("layers." + l + ".weight").values();
+            float[] gw = before.parameter("layers." + l + ".weight").gradient();
             g[l] = new double[w.length];
             for (int i = 0; i < w.length; i++) {
                 g[l][i] = gw[i] / m + config.l2() / n * w[i] + config.l1() / n * Math.signum(w[i]);
                 squares += g[l][i] * g[l][i];
             }
-            for (float b : reference.nablaB(l)) {
+            for (float b : before.parameter("layers." + l + ".bias").gradient()) {
                 squares += (b / m) * (b / m);
             }
         }
         double clip = config.clipNorm() > 0 && Math.sqrt(squares) > config.clipNorm() ? config.clipNorm() / Math.sqrt(squares) : 1;
         for (int l = 0; l < 2; l++) {
-            float[] w0 = before.layers().get(l).weights();
-            float[] w1 = after.layers().get(l).weights();
+            float[] w0 = before.parameter("layers." + l + ".weight").values();
+            float[] w1 = after.parameter("layers." + l + ".weight").values();
             for (int i = 0; i < w0.length; i++) {
                 assertThat((double) w1[i]).as("layer %d weight %d", l, i).isCloseTo(w0[i] - eta * clip * g[l][i], offset(2e-6));
             }

@@ -3,7 +3,7 @@ package dev.scratchnet.web;
 import dev.scratchnet.data.Dataset;
 import dev.scratchnet.io.AtomicFile;
 import dev.scratchnet.io.ModelFile;
-import dev.scratchnet.nn.DenseLayer;
+import dev.scratchnet.nn.Parameter;
 import dev.scratchnet.nn.Network;
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -24,12 +24,11 @@ import javax.imageio.ImageIO;
 
 /**
  * A self-contained HTML report of a model: learning curves (from a metrics file), the confusion matrix as a
- * heat map, the 25 most confidently wrong test digits, and the first layer's weights drawn as 28×28 images.
+ * heat map, the 25 most confidently wrong test digits, and the first layer's weights drawn as images of the data set's shape.
  * Pictures are PNG files beside {@code index.html}; every file is written atomically.
  */
 public final class Report {
 
-    private static final int SIDE = 28;
 
     private Report() {
     }
@@ -77,9 +76,11 @@ public final class Report {
         written.add(png(out.resolve("mistakes.png"), mistakes(wrong.subList(0, Math.min(25, wrong.size())), test, outputs)));
         html.append("<h2>The 25 most confidently wrong test digits</h2><p>Label → answer (probability).</p>")
                 .append("<img src=\"mistakes.png\" alt=\"most confidently wrong digits\">");
-        written.add(png(out.resolve("weights.png"), weights(network.layers().get(0))));
-        html.append("<h2>First layer weights</h2><p>Each square is one neuron's 784 incoming weights: blue positive, "
-                + "red negative.</p><img src=\"weights.png\" alt=\"first layer weights\"></body></html>\n");
+        Parameter first = network.parameters().get(0);
+        written.add(png(out.resolve("weights.png"), weights(first, test.imageRows(), test.imageCols())));
+        html.append("<h2>First layer weights</h2><p>Each square is one neuron's ").append(first.shape()[1])
+                .append(" incoming weights: blue positive, red negative.</p>"
+                        + "<img src=\"weights.png\" alt=\"first layer weights\"></body></html>\n");
         Path index = out.resolve("index.html");
         AtomicFile.write(index, html.toString().getBytes(StandardCharsets.UTF_8));
         written.add(index);
@@ -200,8 +201,10 @@ public final class Report {
     /** Up to 25 digits in a 5×5 grid, each captioned "label → answer (probability)". */
     static BufferedImage mistakes(List<int[]> wrong, Dataset test, float[][] outputs) {
         int scale = 3;
-        int cellW = SIDE * scale + 30;
-        int cellH = SIDE * scale + 24;
+        int rows = test.imageRows();
+        int cols = test.imageCols();
+        int cellW = cols * scale + 30;
+        int cellH = rows * scale + 24;
         BufferedImage img = new BufferedImage(5 * cellW + 10, 5 * cellH + 10, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = canvas(img);
         for (int k = 0; k < wrong.size(); k++) {
@@ -210,30 +213,33 @@ public final class Report {
             float[] x = test.image(index);
             int ox = 10 + (k % 5) * cellW;
             int oy = 10 + (k / 5) * cellH;
-            for (int p = 0; p < SIDE * SIDE; p++) {
+            for (int p = 0; p < rows * cols; p++) {
                 int v = Math.round(255 * (1 - x[p]));
                 g.setColor(new Color(v, v, v));
-                g.fillRect(ox + (p % SIDE) * scale, oy + (p / SIDE) * scale, scale, scale);
+                g.fillRect(ox + (p % cols) * scale, oy + (p / cols) * scale, scale, scale);
             }
             g.setColor(Color.BLACK);
             g.drawString(String.format(Locale.ROOT, "%d → %d (%.2f)", test.label(index), answer, outputs[index][answer]),
-                    ox, oy + SIDE * scale + 14);
+                    ox, oy + rows * scale + 14);
         }
         g.dispose();
         return img;
     }
 
-    /** The first layer's incoming weights per neuron as 28×28 tiles (up to 100 neurons). */
-    static BufferedImage weights(DenseLayer layer) {
-        int neurons = Math.min(100, layer.outputs());
+    /**
+     * A dense first layer's incoming weights [neurons × inputs] per neuron as tiles of the images' shape,
+     * height × width (up to 100 neurons).
+     */
+    static BufferedImage weights(Parameter weights, int height, int width) {
+        int neurons = Math.min(100, weights.shape()[0]);
         int cols = (int) Math.ceil(Math.sqrt(neurons));
         int rows = (neurons + cols - 1) / cols;
         int scale = 2;
-        int tile = SIDE * scale + 4;
+        int tile = Math.max(height, width) * scale + 4;
         BufferedImage img = new BufferedImage(cols * tile + 4, rows * tile + 4, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = canvas(img);
-        float[] w = layer.weights();
-        int inputs = layer.inputs();
+        float[] w = weights.values();
+        int inputs = weights.shape()[1];
         for (int j = 0; j < neurons; j++) {
             float max = 1e-6f;
             for (int p = 0; p < inputs; p++) {
@@ -241,11 +247,11 @@ public final class Report {
             }
             int ox = 4 + (j % cols) * tile;
             int oy = 4 + (j / cols) * tile;
-            for (int p = 0; p < Math.min(inputs, SIDE * SIDE); p++) {
+            for (int p = 0; p < Math.min(inputs, height * width); p++) {
                 float v = w[j * inputs + p] / max;
                 int fade = Math.round(255 * (1 - Math.abs(v)));
                 g.setColor(v >= 0 ? new Color(fade, fade, 255) : new Color(255, fade, fade));
-                g.fillRect(ox + (p % SIDE) * scale, oy + (p / SIDE) * scale, scale, scale);
+                g.fillRect(ox + (p % width) * scale, oy + (p / width) * scale, scale, scale);
             }
         }
         g.dispose();
