@@ -71,18 +71,7 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         int threadCount = Threads.count(threads);
-        if (epochs < 2) {
-            throw new IllegalArgumentException("--epochs must be at least 2 (epoch 1 is warm-up), got " + epochs);
-        }
-        if (rounds < 1) {
-            throw new IllegalArgumentException("--rounds must be at least 1, got " + rounds);
-        }
-        OutputFiles.check("--json", json);
-        for (int batch : batches) {
-            if (batch < 1) {
-                throw new IllegalArgumentException("--batches must list sizes of at least 1, got " + batch);
-            }
-        }
+        checkOptions();
         List<Integer> sizes = SetupOptions.parseLayers(layers);
         DatasetStore.Loaded mnist = DataOptions.store(DatasetSpec.MNIST, List.of(), spec.commandLine().getErr())
                 .load(DatasetSpec.MNIST, java.util.Optional.empty());
@@ -101,8 +90,40 @@ final class BenchCommand implements Callable<Integer> {
                 Runtime.version(), threadCount);
         out.flush();
 
-        List<Map<String, Object>> rows = new ArrayList<>();
         Map<String, String> peerInfo = new LinkedHashMap<>();
+        List<Map<String, Object>> rows = epochRows(sizes, splits, threadCount, peers, available, dataDir, peerInfo);
+        peerInfo.forEach((name, info) -> out.printf(Locale.ROOT, "%s: %s%n", name, info));
+        report.put("peers", peerInfo);
+        report.put("rows", rows);
+        printTable(out, rows);
+        report.put("matmul_1024", matmul(out, threadCount, peers, available, dataDir));
+        if (json != null) {
+            AtomicFile.write(json, (Json.write(report) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            out.println("Wrote " + json);
+        }
+        return 0;
+    }
+
+    private void checkOptions() {
+        if (epochs < 2) {
+            throw new IllegalArgumentException("--epochs must be at least 2 (epoch 1 is warm-up), got " + epochs);
+        }
+        if (rounds < 1) {
+            throw new IllegalArgumentException("--rounds must be at least 1, got " + rounds);
+        }
+        OutputFiles.check("--json", json);
+        for (int batch : batches) {
+            if (batch < 1) {
+                throw new IllegalArgumentException("--batches must list sizes of at least 1, got " + batch);
+            }
+        }
+    }
+
+    /** For each mini-batch size, each engine's median s/epoch over the rounds, the engines alternating. */
+    private List<Map<String, Object>> epochRows(List<Integer> sizes, Splits splits, int threadCount, Peers peers,
+                                                List<Peers.Peer> available, Path dataDir, Map<String, String> peerInfo)
+            throws java.io.IOException {
+        List<Map<String, Object>> rows = new ArrayList<>();
         for (int batch : batches) {
             Map<String, List<Double>> seconds = new LinkedHashMap<>();
             Map<String, Double> accuracy = new LinkedHashMap<>();
@@ -133,12 +154,15 @@ final class BenchCommand implements Callable<Integer> {
                 rows.add(row);
             }
         }
-        peerInfo.forEach((name, info) -> out.printf(Locale.ROOT, "%s: %s%n", name, info));
-        report.put("peers", peerInfo);
-        report.put("rows", rows);
-        printTable(out, rows);
+        return rows;
+    }
 
-        // Alternate the engines, as for the epochs, so that a slow spell of the machine does not fall on one alone.
+    /**
+     * The 1024³ matmul, ours and numpy's, best of the rounds; printed, and returned for the report. The engines
+     * alternate, as for the epochs, so that a slow spell of the machine does not fall on one alone.
+     */
+    private Map<String, Object> matmul(PrintWriter out, int threadCount, Peers peers, List<Peers.Peer> available,
+                                       Path dataDir) throws java.io.IOException {
         Peers.Peer numpyPeer = available.stream().filter(p -> p.name().equals("numpy")).findFirst().orElse(null);
         double oursGflops = 0;
         double numpyGflops = 0;
@@ -159,12 +183,7 @@ final class BenchCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, ", numpy %.1f GFLOP/s, ratio %.2f", numpyGflops, oursGflops / numpyGflops);
         }
         out.println();
-        report.put("matmul_1024", gemm);
-        if (json != null) {
-            AtomicFile.write(json, (Json.write(report) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            out.println("Wrote " + json);
-        }
-        return 0;
+        return gemm;
     }
 
     private List<EpochMetrics> trainOurs(List<Integer> sizes, int batch, Splits splits, int threadCount) {

@@ -109,10 +109,11 @@ final class SetupOptions {
         Schedule sched = new Schedule(schedule == null ? t.schedule().kind() : Schedule.Kind.parse(schedule),
                 or(stepEvery, t.schedule().every()), or(stepFactor, t.schedule().factor()),
                 or(patience, t.schedule().patience()), or(halvings, t.schedule().halvings()));
-        TrainConfig training = new TrainConfig(or(epochs, t.epochs()), or(batch, t.batchSize()), or(eta, t.learningRate()),
-                cost == null ? t.cost() : Cost.parse(cost), opt, or(l2, t.l2()), or(l1, t.l1()),
-                or(dropout, t.dropout()), or(clipNorm, t.clipNorm()), sched, or(earlyStop, t.earlyStop()), false,
-                augment == null ? t.augmentation() : Augmentation.parse(augment));
+        TrainConfig training = t.withEpochs(or(epochs, t.epochs())).withBatchSize(or(batch, t.batchSize()))
+                .withLearningRate(or(eta, t.learningRate())).withCost(cost == null ? t.cost() : Cost.parse(cost))
+                .withOptimizer(opt).withL2(or(l2, t.l2())).withL1(or(l1, t.l1())).withDropout(or(dropout, t.dropout()))
+                .withClipNorm(or(clipNorm, t.clipNorm())).withSchedule(sched).withEarlyStop(or(earlyStop, t.earlyStop()))
+                .withMonitor(false).withAugmentation(augment == null ? t.augmentation() : Augmentation.parse(augment));
         Preset setup = new Preset(base.name(), layers == null ? base.layers() : parseLayers(layers),
                 activation == null ? base.hidden() : Activation.parse(activation),
                 output == null ? base.output() : Activation.parse(output),

@@ -103,52 +103,23 @@ final class TrainCommand implements Callable<Integer> {
         checkShape(arch, loaded);
         Splits splits = Splits.of(loaded.training(), loaded.test(), validation);
 
-        TrainConfig t = setup.training();
-        out.printf(Locale.ROOT, "Training %s on %s: layers %s, %s hidden, %s output, %s cost, %s init, "
-                        + "%s, eta %s (%s schedule), batch %d, %d epochs%s%s%s, seed %d, %d thread(s)%n", setup.name(),
-                dataset, arch.sizesText(), setup.hidden().id(), setup.output().id(), t.cost().id(), setup.init().id(),
-                t.optimizer().kind().id(), t.learningRate(), t.schedule().kind().id(), t.batchSize(), t.epochs(),
-                t.l2() > 0 ? ", l2 " + t.l2() : "", t.l1() > 0 ? ", l1 " + t.l1() : "",
-                t.dropout() > 0 ? ", dropout " + t.dropout() : "", seed, threadCount);
-        if (t.augmentation() != Augmentation.NONE) {
-            out.println("Augmentation: " + t.augmentation().id() + ", drawn afresh for every image in every epoch");
-        }
-        out.printf(Locale.ROOT, "Data: %,d training, %,d validation, %,d test images%n", splits.training().size(),
-                splits.validation().map(d -> d.size()).orElse(0), splits.test().size());
-
-        Random random = new Random(seed); // one generator for the run: initialization, then every shuffle
-        Trainer.State resumed = null;
-        Network network;
-        if (resume != null) {
-            Checkpoint.Loaded loadedCheckpoint = Checkpoint.load(resume);
-            network = sameArchitecture(loadedCheckpoint.model().network(), arch, "--resume " + resume);
-            random = loadedCheckpoint.random();
-            resumed = loadedCheckpoint.state();
-            out.printf(Locale.ROOT, "Resuming after epoch %d from %s%n", resumed.epoch(), resume);
-        } else if (initFrom != null) {
-            network = sameArchitecture(ModelFile.load(initFrom).network(), arch, "--init-from " + initFrom);
-            out.println("Starting from the weights of " + initFrom);
-        } else {
-            network = Network.create(arch, setup.init(), random);
-        }
-        TrainConfig config = withMonitor(setup.training(), monitor);
+        describe(out, setup, dataset, splits, threadCount);
+        Start start = start(out, setup);
         MetricsFile metricsFile = metrics == null ? null : new MetricsFile(metrics);
-        if (metricsFile != null && resumed != null) {
-            resumed.history().forEach(metricsFile::onEpoch); // the resumed file equals the uninterrupted one
+        if (metricsFile != null && start.resumed() != null) {
+            start.resumed().history().forEach(metricsFile::onEpoch); // the resumed file equals the uninterrupted one
         }
-        Progress progress = new Progress(out, Progress.isTerminal(), t.epochs());
-        Trainer.Result result;
         Dashboard board = dashboard ? startDashboard(out, setup.name() + " on " + dataset) : null;
         try (Compute compute = new Compute(threadCount); StopSignal stop = new StopSignal()) {
-            Trainer trainer = new Trainer(network, config, compute);
-            Random run = random;
-            Network trained = network;
-            result = trainer.fit(splits, random, all(progress, metricsFile, board), stop::requested, resumed, state -> {
-                if (checkpoint != null) {
-                    saveCheckpoint(trained, setup, loaded, state, run);
-                }
-            });
-            finish(out, result, setup, network, loaded, modelPath, metricsFile);
+            Trainer trainer = new Trainer(start.network(), setup.training().withMonitor(monitor), compute);
+            Progress progress = new Progress(out, Progress.isTerminal(), setup.training().epochs());
+            Trainer.Result result = trainer.fit(splits, start.random(), all(progress, metricsFile, board), stop::requested,
+                    start.resumed(), state -> {
+                        if (checkpoint != null) {
+                            saveCheckpoint(start.network(), setup, loaded, state, start.random());
+                        }
+                    });
+            finish(out, result, setup, start.network(), loaded, modelPath, metricsFile);
             if (board != null) {
                 board.finished(String.format(Locale.ROOT, "Done after %d epoch(s): test accuracy %.2f%%; saved %s",
                         result.epochs().size(), 100 * result.finalTestAccuracy(), modelPath));
@@ -161,6 +132,42 @@ final class TrainCommand implements Callable<Integer> {
             board.close();
         }
         return 0;
+    }
+
+    private void describe(PrintWriter out, Preset setup, String dataset, Splits splits, int threadCount) {
+        TrainConfig t = setup.training();
+        out.printf(Locale.ROOT, "Training %s on %s: layers %s, %s hidden, %s output, %s cost, %s init, "
+                        + "%s, eta %s (%s schedule), batch %d, %d epochs%s%s%s, seed %d, %d thread(s)%n", setup.name(),
+                dataset, setup.architecture().sizesText(), setup.hidden().id(), setup.output().id(), t.cost().id(),
+                setup.init().id(), t.optimizer().kind().id(), t.learningRate(), t.schedule().kind().id(), t.batchSize(),
+                t.epochs(), t.l2() > 0 ? ", l2 " + t.l2() : "", t.l1() > 0 ? ", l1 " + t.l1() : "",
+                t.dropout() > 0 ? ", dropout " + t.dropout() : "", seed, threadCount);
+        if (t.augmentation() != Augmentation.NONE) {
+            out.println("Augmentation: " + t.augmentation().id() + ", drawn afresh for every image in every epoch");
+        }
+        out.printf(Locale.ROOT, "Data: %,d training, %,d validation, %,d test images%n", splits.training().size(),
+                splits.validation().map(d -> d.size()).orElse(0), splits.test().size());
+    }
+
+    /** Where a run starts: its network, its generator, and the trainer's state when resuming. */
+    private record Start(Network network, Random random, Trainer.State resumed) {
+    }
+
+    private Start start(PrintWriter out, Preset setup) {
+        Architecture arch = setup.architecture();
+        if (resume != null) {
+            Checkpoint.Loaded loaded = Checkpoint.load(resume);
+            out.printf(Locale.ROOT, "Resuming after epoch %d from %s%n", loaded.state().epoch(), resume);
+            return new Start(sameArchitecture(loaded.model().network(), arch, "--resume " + resume), loaded.random(),
+                    loaded.state());
+        }
+        Random random = new Random(seed); // one generator for the run: initialization, then every shuffle
+        if (initFrom != null) {
+            Network network = sameArchitecture(ModelFile.load(initFrom).network(), arch, "--init-from " + initFrom);
+            out.println("Starting from the weights of " + initFrom);
+            return new Start(network, random, null);
+        }
+        return new Start(Network.create(arch, setup.init(), random), random, null);
     }
 
     private Dashboard startDashboard(PrintWriter out, String title) {
@@ -213,11 +220,6 @@ final class TrainCommand implements Callable<Integer> {
                     + "; give the same --preset and model flags");
         }
         return network;
-    }
-
-    private static TrainConfig withMonitor(TrainConfig t, boolean monitor) {
-        return new TrainConfig(t.epochs(), t.batchSize(), t.learningRate(), t.cost(), t.optimizer(), t.l2(), t.l1(),
-                t.dropout(), t.clipNorm(), t.schedule(), t.earlyStop(), monitor, t.augmentation());
     }
 
     private static void checkShape(Architecture arch, DatasetStore.Loaded loaded) {

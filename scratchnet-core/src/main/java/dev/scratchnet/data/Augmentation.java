@@ -1,8 +1,7 @@
 package dev.scratchnet.data;
 
+import dev.scratchnet.tensor.Names;
 import dev.scratchnet.tensor.SplitMix64;
-import java.util.Arrays;
-import java.util.Locale;
 
 /**
  * Random distortions of training images, drawn afresh for every example in every epoch.
@@ -23,17 +22,11 @@ public enum Augmentation {
     private static final int GRID = 5;
 
     public String id() {
-        return name().toLowerCase(Locale.ROOT);
+        return Names.id(this);
     }
 
     public static Augmentation parse(String id) {
-        for (Augmentation a : values()) {
-            if (a.id().equals(id)) {
-                return a;
-            }
-        }
-        throw new IllegalArgumentException("unknown augmentation '" + id + "'; use one of "
-                + Arrays.stream(values()).map(Augmentation::id).toList());
+        return Names.parse(Augmentation.class, "augmentation", id);
     }
 
     /** Floats of scratch space {@link #apply} needs for a side × side image. */

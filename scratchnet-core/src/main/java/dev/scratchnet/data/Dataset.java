@@ -2,6 +2,7 @@ package dev.scratchnet.data;
 
 import dev.scratchnet.tensor.Elementwise;
 import dev.scratchnet.tensor.Kernels;
+import dev.scratchnet.tensor.Shape;
 import java.util.List;
 
 /**
@@ -87,6 +88,11 @@ public final class Dataset {
 
     public int imageCols() {
         return cols;
+    }
+
+    /** An image's shape: one channel of rows × cols (MNIST's is 1 × 28 × 28). */
+    public Shape imageShape() {
+        return Shape.image(rows, cols);
     }
 
     /** Pixels per image: the network's input size. */

@@ -23,10 +23,6 @@ public final class Json {
     private Json() {
     }
 
-    public static JsonFactory factory() {
-        return FACTORY;
-    }
-
     /** Writes a value as compact JSON. */
     public static String write(Object value) {
         StringWriter out = new StringWriter();

@@ -1,6 +1,7 @@
 package dev.scratchnet.nn;
 
 import dev.scratchnet.tensor.Kernels;
+import dev.scratchnet.tensor.Names;
 
 /**
  * Activation functions σ, applied row by row to a mini-batch of weighted inputs z [rows × cols].

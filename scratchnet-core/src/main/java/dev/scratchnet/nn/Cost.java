@@ -1,5 +1,6 @@
 package dev.scratchnet.nn;
 
+import dev.scratchnet.tensor.Names;
 
 /**
  * Cost functions C, each owning its value and its output error δ^L (BP1), for a mini-batch whose desired

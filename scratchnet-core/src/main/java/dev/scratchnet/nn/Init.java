@@ -1,5 +1,6 @@
 package dev.scratchnet.nn;
 
+import dev.scratchnet.tensor.Names;
 import java.util.Random;
 
 /**

@@ -1,6 +1,6 @@
 package dev.scratchnet.train;
 
-import dev.scratchnet.nn.Names;
+import dev.scratchnet.tensor.Names;
 import dev.scratchnet.nn.Parameter;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -24,6 +24,9 @@ import java.util.Map;
 public record Preset(String name, List<Integer> layers, Activation hidden, Activation output, Init init,
                      TrainConfig training) {
 
+    private static final Optimizer.Config MOMENTUM_09 = new Optimizer.Config(Optimizer.Kind.MOMENTUM, 0.9f, 0.9f, 0.999f);
+    private static final Schedule COSINE = new Schedule(Schedule.Kind.COSINE, 10, 0.5f, 10, 7);
+
     /**
      * The base that flags start from when no preset is named: [784,30,10] sigmoid, softmax output,
      * cross-entropy, N(0, 1/n_in) weights, plain SGD with η = 0.5, mini-batch 10, 30 epochs.
@@ -40,8 +43,7 @@ public record Preset(String name, List<Integer> layers, Activation hidden, Activ
      * L2 with λ = 5.0, η = 0.5, m = 10, 30 epochs, N(0, 1) weights (large_weight_initializer).
      */
     public static final Preset BOOK_CH3 = new Preset("book-ch3", List.of(784, 100, 10), Activation.SIGMOID,
-            Activation.SIGMOID, Init.NORMAL, new TrainConfig(30, 10, 0.5f, Cost.CROSS_ENTROPY, Optimizer.Config.SGD,
-                    5.0f, 0f, 0f, 0f, Schedule.CONSTANT, 0, false, Augmentation.NONE));
+            Activation.SIGMOID, Init.NORMAL, new TrainConfig(30, 10, 0.5f, Cost.CROSS_ENTROPY).withL2(5.0f));
 
     /**
      * What {@code train} runs with no flags: the most accurate MLP found that trains in about two minutes on
@@ -49,24 +51,20 @@ public record Preset(String name, List<Integer> layers, Activation hidden, Activ
      * mini-batch 32, 20 epochs (measured figures in the README's results table).
      */
     public static final Preset DEFAULT = new Preset("default", List.of(784, 512, 512, 10), Activation.RELU,
-            Activation.SOFTMAX, Init.HE, new TrainConfig(20, 32, 0.05f, Cost.CROSS_ENTROPY,
-                    new Optimizer.Config(Optimizer.Kind.MOMENTUM, 0.9f, 0.9f, 0.999f), 0f, 0f, 0f, 0f,
-                    new Schedule(Schedule.Kind.COSINE, 10, 0.5f, 10, 7), 0, false, Augmentation.NONE));
+            Activation.SOFTMAX, Init.HE, new TrainConfig(20, 32, 0.05f, Cost.CROSS_ENTROPY)
+                    .withOptimizer(MOMENTUM_09).withSchedule(COSINE));
 
     /**
      * The most accurate MLP found without augmentation: [784,1024,1024,10] ReLU (he init), softmax, inverted
      * dropout 0.3, momentum 0.9, η 0.05 on a cosine schedule, mini-batch 64, 40 epochs.
      */
     public static final Preset MLP_PLAIN = new Preset("mlp-plain", List.of(784, 1024, 1024, 10), Activation.RELU,
-            Activation.SOFTMAX, Init.HE, new TrainConfig(40, 64, 0.05f, Cost.CROSS_ENTROPY,
-                    new Optimizer.Config(Optimizer.Kind.MOMENTUM, 0.9f, 0.9f, 0.999f), 0f, 0f, 0.3f, 0f,
-                    new Schedule(Schedule.Kind.COSINE, 10, 0.5f, 10, 7), 0, false, Augmentation.NONE));
+            Activation.SOFTMAX, Init.HE, new TrainConfig(40, 64, 0.05f, Cost.CROSS_ENTROPY)
+                    .withOptimizer(MOMENTUM_09).withDropout(0.3f).withSchedule(COSINE));
 
     /** {@link #MLP_PLAIN}'s network and training with elastic distortions, for 80 epochs (under 30 minutes here). */
     public static final Preset MLP_BEST = new Preset("mlp-best", MLP_PLAIN.layers, Activation.RELU, Activation.SOFTMAX,
-            Init.HE, new TrainConfig(80, 64, 0.05f, Cost.CROSS_ENTROPY,
-                    new Optimizer.Config(Optimizer.Kind.MOMENTUM, 0.9f, 0.9f, 0.999f), 0f, 0f, 0.3f, 0f,
-                    new Schedule(Schedule.Kind.COSINE, 10, 0.5f, 10, 7), 0, false, Augmentation.ELASTIC));
+            Init.HE, MLP_PLAIN.training.withEpochs(80).withAugmentation(Augmentation.ELASTIC));
 
     public static final List<Preset> ALL = List.of(DEFAULT, BOOK_CH1, BOOK_CH3, MLP_PLAIN, MLP_BEST);
 

@@ -1,6 +1,6 @@
 package dev.scratchnet.train;
 
-import dev.scratchnet.nn.Names;
+import dev.scratchnet.tensor.Names;
 
 /**
  * How the learning rate η changes over the epochs.

@@ -4,7 +4,8 @@ import dev.scratchnet.data.Augmentation;
 import dev.scratchnet.nn.Cost;
 
 /**
- * How to train.
+ * How to train. Start from {@link #TrainConfig(int, int, float, Cost)} (plain SGD) and change what differs
+ * by name: {@code new TrainConfig(30, 10, 0.5f, Cost.CROSS_ENTROPY).withL2(5f).withDropout(0.2f)}.
  *
  * @param epochs       passes over the training data
  * @param batchSize    examples per mini-batch, m in the book
@@ -53,6 +54,71 @@ public record TrainConfig(int epochs, int batchSize, float learningRate, Cost co
         if (earlyStop < 0) {
             throw new IllegalArgumentException("--early-stop must be at least 0, got " + earlyStop);
         }
+    }
+
+    public TrainConfig withEpochs(int epochs) {
+        return new TrainConfig(epochs, batchSize, learningRate, cost, optimizer, l2, l1, dropout, clipNorm, schedule,
+                earlyStop, monitor, augmentation);
+    }
+
+    public TrainConfig withBatchSize(int batchSize) {
+        return new TrainConfig(epochs, batchSize, learningRate, cost, optimizer, l2, l1, dropout, clipNorm, schedule,
+                earlyStop, monitor, augmentation);
+    }
+
+    public TrainConfig withLearningRate(float learningRate) {
+        return new TrainConfig(epochs, batchSize, learningRate, cost, optimizer, l2, l1, dropout, clipNorm, schedule,
+                earlyStop, monitor, augmentation);
+    }
+
+    public TrainConfig withCost(Cost cost) {
+        return new TrainConfig(epochs, batchSize, learningRate, cost, optimizer, l2, l1, dropout, clipNorm, schedule,
+                earlyStop, monitor, augmentation);
+    }
+
+    public TrainConfig withOptimizer(Optimizer.Config optimizer) {
+        return new TrainConfig(epochs, batchSize, learningRate, cost, optimizer, l2, l1, dropout, clipNorm, schedule,
+                earlyStop, monitor, augmentation);
+    }
+
+    public TrainConfig withL2(float l2) {
+        return new TrainConfig(epochs, batchSize, learningRate, cost, optimizer, l2, l1, dropout, clipNorm, schedule,
+                earlyStop, monitor, augmentation);
+    }
+
+    public TrainConfig withL1(float l1) {
+        return new TrainConfig(epochs, batchSize, learningRate, cost, optimizer, l2, l1, dropout, clipNorm, schedule,
+                earlyStop, monitor, augmentation);
+    }
+
+    public TrainConfig withDropout(float dropout) {
+        return new TrainConfig(epochs, batchSize, learningRate, cost, optimizer, l2, l1, dropout, clipNorm, schedule,
+                earlyStop, monitor, augmentation);
+    }
+
+    public TrainConfig withClipNorm(float clipNorm) {
+        return new TrainConfig(epochs, batchSize, learningRate, cost, optimizer, l2, l1, dropout, clipNorm, schedule,
+                earlyStop, monitor, augmentation);
+    }
+
+    public TrainConfig withSchedule(Schedule schedule) {
+        return new TrainConfig(epochs, batchSize, learningRate, cost, optimizer, l2, l1, dropout, clipNorm, schedule,
+                earlyStop, monitor, augmentation);
+    }
+
+    public TrainConfig withEarlyStop(int earlyStop) {
+        return new TrainConfig(epochs, batchSize, learningRate, cost, optimizer, l2, l1, dropout, clipNorm, schedule,
+                earlyStop, monitor, augmentation);
+    }
+
+    public TrainConfig withMonitor(boolean monitor) {
+        return new TrainConfig(epochs, batchSize, learningRate, cost, optimizer, l2, l1, dropout, clipNorm, schedule,
+                earlyStop, monitor, augmentation);
+    }
+
+    public TrainConfig withAugmentation(Augmentation augmentation) {
+        return new TrainConfig(epochs, batchSize, learningRate, cost, optimizer, l2, l1, dropout, clipNorm, schedule,
+                earlyStop, monitor, augmentation);
     }
 
     /** True when the step is plain SGD (L2 allowed), which the trainer fuses into backpropagation. */

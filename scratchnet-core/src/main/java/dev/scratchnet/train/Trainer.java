@@ -105,12 +105,7 @@ public final class Trainer {
     public Result fit(Splits splits, Random random, TrainingListener listener, BooleanSupplier stopRequested,
                       State resume, java.util.function.Consumer<State> afterEpoch) {
         Dataset training = splits.training();
-        if (training.imageSize() != network.inputSize()) {
-            throw new DataException("the network takes " + network.inputSize() + " inputs but " + training.name()
-                    + " images have " + training.imageSize() + " pixels; make --layers start with "
-                    + training.imageSize());
-        }
-        config.checkValidation(splits.validation().isPresent());
+        checkData(splits);
         this.random = random;
         this.trainingSize = training.size();
         int[] order = new int[training.size()];
@@ -121,40 +116,17 @@ public final class Trainer {
         BestWeights best = new BestWeights(network);
         List<EpochMetrics> history = new ArrayList<>();
         if (resume != null) {
-            if (resume.order().length != order.length) {
-                throw new IllegalArgumentException("the checkpoint was made on " + resume.order().length
-                        + " training images, this run has " + order.length + "; use the same data and --validation");
-            }
-            history.addAll(resume.history());
-            System.arraycopy(resume.order(), 0, order, 0, order.length);
-            optimizer.restore(resume.optimizer());
-            rate.restore(resume.schedule());
-            best.restore(resume);
+            resume(resume, order, rate, best, history);
         }
         boolean stopped = false;
         for (int epoch = history.size() + 1; epoch <= config.epochs() && !stopped; epoch++) {
             eta = rate.eta(epoch);
             long start = System.nanoTime();
             shuffle(order, random);
-            double cost = 0;
-            int done = 0;
-            while (done < order.length) {
-                int rows = Math.min(config.batchSize(), order.length - done);
-                double batchCost = step(training, order, done, rows);
-                if (!Double.isFinite(batchCost)) {
-                    throw new TrainingException("the cost became " + batchCost + " in epoch " + epoch
-                            + "; training diverged: try a smaller --eta (now " + eta + ")");
-                }
-                cost += batchCost;
-                done += rows;
-                listener.onBatch(epoch, done, order.length);
-                if (stopRequested.getAsBoolean()) {
-                    stopped = true;
-                    break;
-                }
-            }
+            Pass pass = trainEpoch(training, order, epoch, listener, stopRequested);
+            stopped = pass.stopped();
             double seconds = (System.nanoTime() - start) / 1e9;
-            EpochMetrics metrics = evaluate(splits, epoch, cost / Math.max(done, 1), seconds, done);
+            EpochMetrics metrics = evaluate(splits, epoch, pass.cost() / Math.max(pass.done(), 1), seconds, pass.done());
             history.add(metrics);
             listener.onEpoch(metrics);
             double validation = metrics.validationAccuracy().orElse(Double.NaN);
@@ -166,6 +138,11 @@ public final class Trainer {
             afterEpoch.accept(new State(List.copyOf(history), optimizer.state(), order.clone(), rate.state(),
                     best.accuracy(), best.epoch(), best.parameters()));
         }
+        return finish(splits, history, best, stopped);
+    }
+
+    /** The result; with early stopping, after restoring the best-validation parameters and testing them. */
+    private Result finish(Splits splits, List<EpochMetrics> history, BestWeights best, boolean stopped) {
         if (history.isEmpty()) {
             throw new IllegalArgumentException("the checkpoint already holds all " + config.epochs()
                     + " epochs; raise --epochs to train on");
@@ -176,6 +153,57 @@ public final class Trainer {
             finalTest = evaluator.evaluate(compute, splits.test(), null).accuracy();
         }
         return new Result(List.copyOf(history), stopped, finalTest);
+    }
+
+    private void checkData(Splits splits) {
+        Dataset training = splits.training();
+        if (training.imageSize() != network.inputSize()) {
+            throw new DataException("the network takes " + network.inputSize() + " inputs but " + training.name()
+                    + " images have " + training.imageSize() + " pixels; make --layers start with "
+                    + training.imageSize());
+        }
+        if (config.augmentation() != Augmentation.NONE && training.imageRows() != training.imageCols()) {
+            throw new DataException("--augment " + config.augmentation().id() + " takes square images; "
+                    + training.name() + "'s are " + training.imageRows() + " × " + training.imageCols());
+        }
+        config.checkValidation(splits.validation().isPresent());
+    }
+
+    private void resume(State resume, int[] order, Schedule.Rate rate, BestWeights best, List<EpochMetrics> history) {
+        if (resume.order().length != order.length) {
+            throw new IllegalArgumentException("the checkpoint was made on " + resume.order().length
+                    + " training images, this run has " + order.length + "; use the same data and --validation");
+        }
+        history.addAll(resume.history());
+        System.arraycopy(resume.order(), 0, order, 0, order.length);
+        optimizer.restore(resume.optimizer());
+        rate.restore(resume.schedule());
+        best.restore(resume);
+    }
+
+    /** One epoch's training: the summed cost, the examples seen, and whether a stop was requested. */
+    private record Pass(double cost, int done, boolean stopped) {
+    }
+
+    private Pass trainEpoch(Dataset training, int[] order, int epoch, TrainingListener listener,
+                            BooleanSupplier stopRequested) {
+        double cost = 0;
+        int done = 0;
+        while (done < order.length) {
+            int rows = Math.min(config.batchSize(), order.length - done);
+            double batchCost = step(training, order, done, rows);
+            if (!Double.isFinite(batchCost)) {
+                throw new TrainingException("the cost became " + batchCost + " in epoch " + epoch
+                        + "; training diverged: try a smaller --eta (now " + eta + ")");
+            }
+            cost += batchCost;
+            done += rows;
+            listener.onBatch(epoch, done, order.length);
+            if (stopRequested.getAsBoolean()) {
+                return new Pass(cost, done, true);
+            }
+        }
+        return new Pass(cost, done, false);
     }
 
     private EpochMetrics evaluate(Splits splits, int epoch, double trainCost, double seconds, int done) {

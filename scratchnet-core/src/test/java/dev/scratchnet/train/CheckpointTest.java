@@ -37,9 +37,7 @@ class CheckpointTest {
     private static final int BATCH = 20;
 
     /** Adam, dropout, elastic augmentation and a cosine schedule: every piece of state a resume must carry. */
-    private static final TrainConfig CONFIG = new TrainConfig(EPOCHS, BATCH, 0.01f, Cost.CROSS_ENTROPY,
-            new Optimizer.Config(Optimizer.Kind.ADAM, 0.9f, 0.9f, 0.999f), 0.5f, 0f, 0.2f, 5f,
-            new Schedule(Schedule.Kind.COSINE, 10, 0.5f, 10, 7), 0, false, Augmentation.ELASTIC);
+    private static final TrainConfig CONFIG = new TrainConfig(EPOCHS, BATCH, 0.01f, Cost.CROSS_ENTROPY).withOptimizer(new Optimizer.Config(Optimizer.Kind.ADAM, 0.9f, 0.9f, 0.999f)).withL2(0.5f).withDropout(0.2f).withClipNorm(5f).withSchedule(new Schedule(Schedule.Kind.COSINE, 10, 0.5f, 10, 7)).withAugmentation(Augmentation.ELASTIC);
 
     private static Splits data() {
         Random random = new Random(11);

@@ -51,8 +51,7 @@ class ReferenceNetworkTest {
 
     @Test
     void threeFusedSgdStepsWithL2MatchTheReference() {
-        TrainConfig config = new TrainConfig(1, M, 0.5f, Cost.CROSS_ENTROPY, Optimizer.Config.SGD, 0.05f, 0f, 0f, 0f,
-                Schedule.CONSTANT, 0, false, Augmentation.NONE);
+        TrainConfig config = new TrainConfig(1, M, 0.5f, Cost.CROSS_ENTROPY).withL2(0.05f);
         assertThat(config.plainSgd()).isTrue();
         checkThreeSteps(config, Activation.SIGMOID);
     }
@@ -61,12 +60,9 @@ class ReferenceNetworkTest {
     void threeStoredGradientStepsMatchTheReference() {
         Optimizer.Config momentum = new Optimizer.Config(Optimizer.Kind.MOMENTUM, 0.9f, 0.9f, 0.999f);
         Optimizer.Config adam = new Optimizer.Config(Optimizer.Kind.ADAM, 0.9f, 0.9f, 0.999f);
-        checkThreeSteps(new TrainConfig(1, M, 0.1f, Cost.CROSS_ENTROPY, momentum, 0.05f, 0f, 0f, 0f,
-                Schedule.CONSTANT, 0, false, Augmentation.NONE), Activation.TANH);
-        checkThreeSteps(new TrainConfig(1, M, 0.01f, Cost.CROSS_ENTROPY, adam, 0.05f, 0f, 0f, 0f,
-                Schedule.CONSTANT, 0, false, Augmentation.NONE), Activation.RELU);
-        checkThreeSteps(new TrainConfig(1, M, 0.1f, Cost.CROSS_ENTROPY, momentum, 0f, 0f, 0.3f, 0f,
-                Schedule.CONSTANT, 0, false, Augmentation.NONE), Activation.SIGMOID);
+        checkThreeSteps(new TrainConfig(1, M, 0.1f, Cost.CROSS_ENTROPY).withOptimizer(momentum).withL2(0.05f), Activation.TANH);
+        checkThreeSteps(new TrainConfig(1, M, 0.01f, Cost.CROSS_ENTROPY).withOptimizer(adam).withL2(0.05f), Activation.RELU);
+        checkThreeSteps(new TrainConfig(1, M, 0.1f, Cost.CROSS_ENTROPY).withOptimizer(momentum).withDropout(0.3f), Activation.SIGMOID);
     }
 
     private static void checkThreeSteps(TrainConfig config, Activation hidden) {

@@ -87,20 +87,17 @@ class TrainerTest {
 
     @Test
     void l2IsTheBooksRescaling() {
-        checkOneStep(new TrainConfig(1, 8, 0.5f, Cost.CROSS_ENTROPY, Optimizer.Config.SGD, 5f, 0f, 0f, 0f,
-                Schedule.CONSTANT, 0, false, Augmentation.NONE), 8);
+        checkOneStep(new TrainConfig(1, 8, 0.5f, Cost.CROSS_ENTROPY).withL2(5f), 8);
     }
 
     @Test
     void l1AddsLambdaOverNTimesTheSign() {
-        checkOneStep(new TrainConfig(1, 8, 0.5f, Cost.CROSS_ENTROPY, Optimizer.Config.SGD, 0f, 2f, 0f, 0f,
-                Schedule.CONSTANT, 0, false, Augmentation.NONE), 8);
+        checkOneStep(new TrainConfig(1, 8, 0.5f, Cost.CROSS_ENTROPY).withL1(2f), 8);
     }
 
     @Test
     void clippingScalesTheWholeGradientToTheNorm() {
-        checkOneStep(new TrainConfig(1, 8, 0.5f, Cost.CROSS_ENTROPY, Optimizer.Config.SGD, 1f, 0f, 0f, 0.01f,
-                Schedule.CONSTANT, 0, false, Augmentation.NONE), 8);
+        checkOneStep(new TrainConfig(1, 8, 0.5f, Cost.CROSS_ENTROPY).withL2(1f).withClipNorm(0.01f), 8);
     }
 
     @Test
@@ -108,8 +105,7 @@ class TrainerTest {
         Dataset train = tiny(300, 2);
         Dataset validation = tiny(60, 3);
         Network net = Network.builder(4).hidden(8, Activation.RELU).output(10, Activation.SOFTMAX).seed(4).build();
-        TrainConfig config = new TrainConfig(40, 10, 2.5f, Cost.CROSS_ENTROPY, Optimizer.Config.SGD, 0f, 0f, 0f, 0f,
-                Schedule.CONSTANT, 3, false, Augmentation.NONE);
+        TrainConfig config = new TrainConfig(40, 10, 2.5f, Cost.CROSS_ENTROPY).withEarlyStop(3);
         Splits splits = new Splits(train, java.util.Optional.of(validation), validation);
         Trainer.Result result;
         try (Compute compute = new Compute(1)) {
@@ -130,8 +126,7 @@ class TrainerTest {
 
     @Test
     void optionsThatNeedValidationAreRefusedWithoutIt() {
-        TrainConfig config = new TrainConfig(2, 10, 0.5f, Cost.CROSS_ENTROPY, Optimizer.Config.SGD, 0f, 0f, 0f, 0f,
-                Schedule.CONSTANT, 2, false, Augmentation.NONE);
+        TrainConfig config = new TrainConfig(2, 10, 0.5f, Cost.CROSS_ENTROPY).withEarlyStop(2);
         Dataset data = tiny(50, 1);
         try (Compute compute = new Compute(1)) {
             assertThatThrownBy(() -> new Trainer(net(), config, compute).fit(Splits.of(data, data, 0), new Random(1)))
@@ -156,8 +151,7 @@ class TrainerTest {
     @Test
     void monitoringAddsTrainingAccuracyAndValidationCost() {
         Dataset data = tiny(100, 1);
-        TrainConfig config = new TrainConfig(1, 10, 0.5f, Cost.CROSS_ENTROPY, Optimizer.Config.SGD, 0f, 0f, 0f, 0f,
-                Schedule.CONSTANT, 0, true, Augmentation.NONE);
+        TrainConfig config = new TrainConfig(1, 10, 0.5f, Cost.CROSS_ENTROPY).withMonitor(true);
         try (Compute compute = new Compute(1)) {
             EpochMetrics m = new Trainer(net(), config, compute).fit(Splits.of(data, data, 20), new Random(1)).epochs().get(0);
             assertThat(m.trainAccuracy()).isPresent();
@@ -171,9 +165,7 @@ class TrainerTest {
         Dataset data = tiny(600, 5);
         for (Optimizer.Kind kind : Optimizer.Kind.values()) {
             float eta = kind == Optimizer.Kind.ADAM || kind == Optimizer.Kind.RMSPROP ? 0.01f : 0.2f;
-            TrainConfig config = new TrainConfig(15, 10, eta, Cost.CROSS_ENTROPY,
-                    new Optimizer.Config(kind, 0.9f, 0.9f, kind == Optimizer.Kind.RMSPROP ? 0.9f : 0.999f), 0f, 0f,
-                    0.2f, 0f, Schedule.CONSTANT, 0, false, Augmentation.NONE);
+            TrainConfig config = new TrainConfig(15, 10, eta, Cost.CROSS_ENTROPY).withOptimizer(new Optimizer.Config(kind, 0.9f, 0.9f, kind == Optimizer.Kind.RMSPROP ? 0.9f : 0.999f)).withDropout(0.2f);
             Network net = Network.builder(4).hidden(16, Activation.RELU).output(10, Activation.SOFTMAX).seed(3).build();
             try (Compute compute = new Compute(1)) {
                 Trainer.Result result = new Trainer(net, config, compute).fit(Splits.of(data, data, 100), new Random(2));

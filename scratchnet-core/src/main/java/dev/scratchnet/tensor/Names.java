@@ -1,9 +1,12 @@
-package dev.scratchnet.nn;
+package dev.scratchnet.tensor;
 
 import java.util.Arrays;
 import java.util.Locale;
 
-/** Lower-case value names for enums, as the command line and model files write them: CROSS_ENTROPY is cross-entropy. */
+/**
+ * Lower-case value names for enums, as the command line and model files write them: CROSS_ENTROPY is
+ * cross-entropy. Here at the bottom so that every package that names values (nn, data, train) shares it.
+ */
 public final class Names {
 
     private Names() {
