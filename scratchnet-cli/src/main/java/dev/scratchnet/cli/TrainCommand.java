@@ -113,7 +113,10 @@ final class TrainCommand implements Callable<Integer> {
         try (Compute compute = new Compute(threadCount); StopSignal stop = new StopSignal()) {
             Trainer trainer = new Trainer(start.network(), setup.training().withMonitor(monitor), compute);
             Progress progress = new Progress(out, Progress.isTerminal(), setup.training().epochs());
-            Trainer.Result result = trainer.fit(splits, start.random(), all(progress, metricsFile, board), stop::requested,
+            TrainingListener chance = chanceWarning(spec.commandLine().getErr(), start.network().outputSize(),
+                    setup.training().learningRate());
+            Trainer.Result result = trainer.fit(splits, start.random(), all(progress, metricsFile, board, chance),
+                    stop::requested,
                     start.resumed(), state -> {
                         if (checkpoint != null) {
                             saveCheckpoint(start.network(), setup, loaded, state, start.random());
@@ -245,6 +248,26 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** One listener that tells each of the given ones (nulls skipped). */
+    /**
+     * A run whose first epoch ends at chance level (at most 1.5 / classes) is not learning, most often from
+     * a learning rate too large for it: one warning line, and training goes on (the book's own η = 100 run
+     * is such a run, on purpose).
+     */
+    static TrainingListener chanceWarning(PrintWriter err, int classes, float eta) {
+        return new TrainingListener() {
+            @Override
+            public void onEpoch(EpochMetrics m) {
+                double accuracy = m.validationAccuracy().orElse(m.testAccuracy());
+                if (m.epoch() == 1 && accuracy <= 1.5 / classes) {
+                    err.printf(Locale.ROOT, "scratchnet: warning: after epoch 1 the %s accuracy is %.2f%%, chance level for"
+                                    + " %d classes; the network is not learning: try a smaller --eta (now %s)%n",
+                            m.validationAccuracy().isPresent() ? "validation" : "test", 100 * accuracy, classes, eta);
+                    err.flush();
+                }
+            }
+        };
+    }
+
     private static TrainingListener all(TrainingListener... listeners) {
         List<TrainingListener> list = java.util.Arrays.stream(listeners).filter(java.util.Objects::nonNull).toList();
         return new TrainingListener() {

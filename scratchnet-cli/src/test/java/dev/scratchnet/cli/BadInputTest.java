@@ -6,12 +6,17 @@ import dev.scratchnet.data.DataException;
 import dev.scratchnet.data.DatasetSpec;
 import dev.scratchnet.data.DatasetStore;
 import dev.scratchnet.data.HttpMirrorSource;
+import dev.scratchnet.io.ModelFile;
+import dev.scratchnet.io.ModelInfo;
+import dev.scratchnet.nn.Activation;
+import dev.scratchnet.nn.Network;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -171,6 +176,30 @@ class BadInputTest {
         Files.write(model, Arrays.copyOf(bytes, bytes.length - 16));
         assertOneLineError(Cli.run("evaluate", "--model", model.toString(), "--data", data.toString()),
                 "corrupt model file", "truncated");
+    }
+
+    @Test
+    void garbageModelsAndFlagsAreRefused() throws IOException {
+        assertOneLineError(train("--threads", "1000"), "--threads 1000 is more than 4 per core");
+        List<String> digits = DatasetSpec.MNIST.classNames();
+        Network net = Network.builder(784).hidden(8, Activation.RELU).output(10, Activation.SOFTMAX).build();
+        Path twoNames = dir.resolve("two-names.safetensors");
+        ModelFile.save(twoNames, net, new ModelInfo(Map.of(), "mnist", "", ModelInfo.PIXEL_SCALING, List.of("a", "b"), 0.5));
+        assertOneLineError(Cli.run("evaluate", "--model", twoNames.toString(), "--data", data.toString()),
+                "names 2 classes but its output layer has 10 neurons");
+        net.parameter("layers.0.weight").values()[3] = Float.NaN;
+        Path nan = dir.resolve("nan.safetensors");
+        ModelFile.save(nan, net, new ModelInfo(Map.of(), "mnist", "", ModelInfo.PIXEL_SCALING, digits, 0.5));
+        assertOneLineError(Cli.run("evaluate", "--model", nan.toString(), "--data", data.toString()),
+                "tensor layers.0.weight holds NaN values");
+        Path huge = dir.resolve("huge.safetensors");
+        String header = "{\"__metadata__\":{\"format\":\"scratchnet\",\"format_version\":\"1\"},"
+                + "\"layers.0.weight\":{\"dtype\":\"F32\",\"shape\":[1073741824,1073741824,16],\"data_offsets\":[0,0]}}";
+        byte[] json = header.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Files.write(huge, ByteBuffer.allocate(8 + json.length).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .putLong(json.length).put(json).array());
+        assertOneLineError(Cli.run("evaluate", "--model", huge.toString(), "--data", data.toString()),
+                "needs more values than the 0 bytes of data hold");
     }
 
     @Test

@@ -5,7 +5,10 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Iterator;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /**
  * Turns a picture of a digit into MNIST form, the way the MNIST digits were made (LeCun et al.): the ink's
@@ -20,6 +23,12 @@ import javax.imageio.ImageIO;
 public final class DigitImage {
 
     public static final int SIDE = 28;
+    /** Images that declare more pixels than this (a 4096 × 4096 photo) are refused before decoding. */
+    public static final int MAX_PIXELS = 1 << 24;
+    /** Images narrower or lower than this are refused as blank: no digit can be read from them. */
+    public static final int MIN_SIDE = 8;
+    /** Images whose lightest and darkest pixels differ by less than this (of 0 to 1) are refused as blank. */
+    public static final float MIN_SPREAD = 0.15f;
     private static final int BOX = 20;
 
     private DigitImage() {
@@ -40,23 +49,64 @@ public final class DigitImage {
 
     /** Decodes PNG or JPEG bytes and preprocesses them. */
     public static float[] fromBytes(byte[] bytes) {
-        BufferedImage image;
-        try {
-            image = ImageIO.read(new ByteArrayInputStream(bytes));
+        return preprocess(decode(bytes));
+    }
+
+    /**
+     * Decodes an image after reading its size from its header: one that declares more than
+     * {@value #MAX_PIXELS} pixels is refused before any pixel is decoded (a small file can declare a huge
+     * image, and decoding it would take gigabytes).
+     */
+    static BufferedImage decode(byte[] bytes) {
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+            Iterator<ImageReader> readers = in == null ? java.util.Collections.emptyIterator() : ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new DataException("not a PNG or JPEG image");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                long w = reader.getWidth(0);
+                long h = reader.getHeight(0);
+                if (w * h > MAX_PIXELS) {
+                    throw new DataException("the image is " + w + " × " + h + " pixels; images of at most " + MAX_PIXELS
+                            + " pixels (4096 × 4096) are read");
+                }
+                BufferedImage image = reader.read(0);
+                if (image == null) {
+                    throw new DataException("not a PNG or JPEG image");
+                }
+                return image;
+            } finally {
+                reader.dispose();
+            }
         } catch (IOException | RuntimeException e) {
+            if (e instanceof DataException d) {
+                throw d;
+            }
             throw new DataException("not a readable PNG or JPEG image (" + e.getMessage() + ")");
         }
-        if (image == null) {
-            throw new DataException("not a PNG or JPEG image");
-        }
-        return preprocess(image);
     }
 
     /** Preprocesses a decoded image of any size. */
     public static float[] preprocess(BufferedImage image) {
         int w = image.getWidth();
         int h = image.getHeight();
+        if (w < MIN_SIDE || h < MIN_SIDE) {
+            throw new DataException("no digit found: the image is " + w + " × " + h + " pixels, smaller than "
+                    + MIN_SIDE + " × " + MIN_SIDE);
+        }
         float[] ink = inkMap(image, w, h);
+        float lowest = Float.MAX_VALUE;
+        float highest = -Float.MAX_VALUE;
+        for (float v : ink) {
+            lowest = Math.min(lowest, v);
+            highest = Math.max(highest, v);
+        }
+        if (highest - lowest < MIN_SPREAD) {
+            throw new DataException("no digit found: the image is blank (its pixels differ by less than "
+                    + Math.round(100 * MIN_SPREAD) + "% of the range from black to white)");
+        }
         Otsu split = Otsu.of(ink);
         if (split.inkLevel() - split.paperLevel() < 0.15f) {
             throw new DataException("no digit found: the image is blank (no ink stands out from the paper)");

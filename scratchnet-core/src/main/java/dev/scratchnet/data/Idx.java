@@ -27,9 +27,17 @@ public final class Idx {
     private Idx() {
     }
 
+    /** IDX files larger than this, raw or once decompressed, are refused (MNIST's largest is 47 MB). */
+    public static final long MAX_BYTES = 1L << 30;
+
     /** Reads a file, decompressing it when it starts with the gzip magic bytes. */
     public static byte[] readMaybeGzipped(Path file) {
         try {
+            long size = Files.size(file);
+            if (size > MAX_BYTES) {
+                throw new DataException(file + " is " + size + " bytes long; IDX files of at most " + MAX_BYTES
+                        + " bytes (1 GiB) are read");
+            }
             byte[] bytes = Files.readAllBytes(file);
             return isGzip(bytes) ? gunzip(bytes, file) : bytes;
         } catch (NoSuchFileException e) {
@@ -43,11 +51,38 @@ public final class Idx {
         return bytes.length >= 2 && (bytes[0] & 0xff) == 0x1f && (bytes[1] & 0xff) == 0x8b;
     }
 
+    /**
+     * Decompresses no more than the IDX header inside says the file holds: the header first, then exactly
+     * the data it declares, so a small file that expands to gigabytes is refused before it is expanded.
+     * Whatever does not fit (too short, trailing bytes) is left for {@link #parse} to name.
+     */
     static byte[] gunzip(byte[] bytes, Object source) {
         try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(bytes))) {
-            return in.readAllBytes();
+            byte[] magic = in.readNBytes(4);
+            if (magic.length < 4) {
+                return magic;
+            }
+            byte[] sizes = in.readNBytes(4 * (magic[3] & 0xff));
+            long expected = 4L + sizes.length;
+            long data = 1;
+            ByteBuffer dims = ByteBuffer.wrap(sizes);
+            while (dims.remaining() >= 4) {
+                data = Math.min(MAX_BYTES + 1, data * Integer.toUnsignedLong(dims.getInt()));
+            }
+            expected += data;
+            if (expected > MAX_BYTES) {
+                throw new DataException(source + " declares more than " + MAX_BYTES + " bytes of data once"
+                        + " decompressed; IDX files of at most 1 GiB are read");
+            }
+            byte[] out = new byte[(int) expected + 1]; // one more, to see trailing bytes
+            System.arraycopy(magic, 0, out, 0, 4);
+            System.arraycopy(sizes, 0, out, 4, sizes.length);
+            int read = 4 + sizes.length + in.readNBytes(out, 4 + sizes.length, out.length - 4 - sizes.length);
+            return read == out.length ? out : java.util.Arrays.copyOf(out, read);
         } catch (IOException e) {
-            throw new DataException(source + " is not a valid gzip file (" + e.getMessage() + "); fetch it again");
+            String why = e.getMessage() != null ? e.getMessage() : e instanceof java.io.EOFException
+                    ? "it ends before its data does" : e.getClass().getSimpleName();
+            throw new DataException(source + " is not a valid gzip file (" + why + "); fetch it again");
         }
     }
 
@@ -77,7 +112,8 @@ public final class Idx {
         for (int d = 0; d < dims; d++) {
             sizes[d] = buf.getInt();
             if (sizes[d] < 0) {
-                throw new DataException(source + " declares a negative size " + sizes[d]);
+                throw new DataException(source + " declares a size of " + Integer.toUnsignedString(sizes[d])
+                        + " in its header, more than any IDX file can hold (corrupt?); fetch it again");
             }
             expected *= sizes[d];
         }

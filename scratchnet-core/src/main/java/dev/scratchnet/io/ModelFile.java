@@ -90,6 +90,12 @@ public final class ModelFile {
         Network network = new Network(arch);
         for (Parameter p : network.parameters()) {
             float[] values = tensor(contents, p.name(), p.shape(), source);
+            for (float v : values) {
+                if (!Float.isFinite(v)) {
+                    throw SafeTensors.corrupt(source, "tensor " + p.name() + " holds " + v
+                            + " values (saved from a run that diverged?); a model's weights must be finite numbers");
+                }
+            }
             System.arraycopy(values, 0, p.values(), 0, values.length);
         }
         long layerTensors = contents.tensors().keySet().stream().filter(name -> name.startsWith("layers.")).count();
@@ -102,6 +108,10 @@ public final class ModelFile {
                 meta.getOrDefault("input_scaling", ModelInfo.PIXEL_SCALING),
                 stringList(parse(meta.getOrDefault("class_names", "[]"), source)),
                 parseAccuracy(meta.getOrDefault("test_accuracy", "")));
+        if (!info.classNames().isEmpty() && info.classNames().size() != network.outputSize()) {
+            throw SafeTensors.corrupt(source, "it names " + info.classNames().size() + " classes but its output layer has "
+                    + network.outputSize() + " neurons");
+        }
         return new Model(network, info);
     }
 

@@ -22,13 +22,18 @@ public final class SafeTensors {
 
     /** Headers larger than this are refused as corrupt (ours are a few KiB). */
     static final long MAX_HEADER = 16L << 20;
+    /**
+     * Model files larger than this are refused before they are read (the largest preset's is 7 MB; a float
+     * array holds at most 2³¹ − 1 values, 8 GiB, so larger files could not be loaded anyway).
+     */
+    public static final long MAX_FILE = 1L << 30;
 
     /** A named float tensor. */
     public record Tensor(String name, int[] shape, float[] data) {
         public Tensor {
             long count = 1;
             for (int d : shape) {
-                count *= d;
+                count = d < 0 ? -1 : Math.multiplyExact(count, d);
             }
             if (count != data.length) {
                 throw new IllegalArgumentException(name + ": shape " + java.util.Arrays.toString(shape)
@@ -76,6 +81,11 @@ public final class SafeTensors {
     public static Contents read(Path file) {
         byte[] bytes;
         try {
+            long size = Files.size(file);
+            if (size > MAX_FILE) {
+                throw corrupt(file.toString(), "it is " + size + " bytes long; model files are at most " + MAX_FILE
+                        + " bytes (1 GiB)");
+            }
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new ModelFormatException("no model file " + file + "; train one with 'scratchnet train --save "
@@ -169,6 +179,10 @@ public final class SafeTensors {
                 }
                 shape[i] = (int) (long) d;
                 count *= d;
+                if (count > dataLength / 4) { // checked at each factor, so the product cannot overflow
+                    throw corrupt(source, "tensor " + name + " of shape " + shapeList + " needs more values than the "
+                            + dataLength + " bytes of data hold");
+                }
             }
             if (!(offsets.get(0) instanceof Long begin) || !(offsets.get(1) instanceof Long end)
                     || begin < 0 || end < begin || end > dataLength) {

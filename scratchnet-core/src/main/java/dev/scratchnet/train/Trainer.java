@@ -124,6 +124,7 @@ public final class Trainer {
             long start = System.nanoTime();
             shuffle(order, random);
             Pass pass = trainEpoch(training, order, epoch, listener, stopRequested);
+            checkFinite(epoch);
             stopped = pass.stopped();
             double seconds = (System.nanoTime() - start) / 1e9;
             EpochMetrics metrics = evaluate(splits, epoch, pass.cost() / Math.max(pass.done(), 1), seconds, pass.done());
@@ -179,6 +180,18 @@ public final class Trainer {
         optimizer.restore(resume.optimizer());
         rate.restore(resume.schedule());
         best.restore(resume);
+    }
+
+    /** A parameter that is no longer a finite number means the run diverged, even if the cost stayed finite. */
+    private void checkFinite(int epoch) {
+        for (Parameter p : network.parameters()) {
+            for (float v : p.values()) {
+                if (!Float.isFinite(v)) {
+                    throw new TrainingException(p.name() + " became " + v + " in epoch " + epoch
+                            + "; training diverged: try a smaller --eta (now " + eta + ")");
+                }
+            }
+        }
     }
 
     /** One epoch's training: the summed cost, the examples seen, and whether a stop was requested. */

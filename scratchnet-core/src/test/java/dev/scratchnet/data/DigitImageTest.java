@@ -122,6 +122,22 @@ class DigitImageTest {
     }
 
     @Test
+    void rejectsTinyAndUniformImagesAsBlank() {
+        BufferedImage dot = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
+        assertThatThrownBy(() -> DigitImage.preprocess(dot)).isInstanceOf(DataException.class)
+                .hasMessageContaining("1 × 1 pixels, smaller than 8 × 8");
+        BufferedImage grey = new BufferedImage(28, 28, BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = grey.createGraphics();
+        g.setColor(new Color(128, 128, 128));
+        g.fillRect(0, 0, 28, 28);
+        g.setColor(new Color(140, 140, 140)); // a faint mark: less than 15% of the range apart
+        g.fillRect(10, 10, 5, 5);
+        g.dispose();
+        assertThatThrownBy(() -> DigitImage.preprocess(grey)).isInstanceOf(DataException.class)
+                .hasMessageContaining("the image is blank");
+    }
+
+    @Test
     void rejectsBlankImagesAndNonImages() throws IOException {
         BufferedImage blank = new BufferedImage(50, 50, BufferedImage.TYPE_INT_RGB);
         assertThatThrownBy(() -> DigitImage.fromBytes(encode(blank, "png"))).isInstanceOf(DataException.class)

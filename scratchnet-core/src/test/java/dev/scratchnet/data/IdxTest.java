@@ -135,6 +135,32 @@ class IdxTest {
     }
 
     @Test
+    void aGzipBombIsRefusedBeforeItIsExpanded() throws IOException {
+        // A header declaring 60000 images of 2000 × 2000 (240 GB), then 8 MB of zeros: 8 KB compressed.
+        java.io.ByteArrayOutputStream raw = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(raw)) {
+            out.write(new byte[] {0, 0, 8, 3, 0, 0, (byte) 0xea, 0x60, 0, 0, 0x07, (byte) 0xd0, 0, 0, 0x07, (byte) 0xd0});
+            out.write(new byte[8 << 20]);
+        }
+        Path file = Files.write(dir.resolve("bomb.gz"), raw.toByteArray());
+        assertThat(Files.size(file)).isLessThan(64 << 10);
+        assertThatThrownBy(() -> Idx.readMaybeGzipped(file)).isInstanceOf(DataException.class)
+                .hasMessageContaining("declares more than 1073741824 bytes of data once decompressed");
+        Path trailing = Files.write(dir.resolve("trailing.gz"), gzip(java.util.Arrays.copyOf(idx(new int[] {3}, 3), 12)));
+        assertThat(Idx.readMaybeGzipped(trailing)).as("the data it declares, and one byte to show what trails").hasSize(12);
+    }
+
+    @Test
+    void messagesSayWhatIsWrong() throws IOException {
+        Path magicOnly = Files.write(dir.resolve("magic.gz"), new byte[] {0x1f, (byte) 0x8b});
+        assertThatThrownBy(() -> Idx.readMaybeGzipped(magicOnly)).hasMessageContaining("not a valid gzip file (")
+                .hasMessageNotContaining("null");
+        byte[] huge = {0, 0, 8, 1, (byte) 0x80, 0, 0, 0};
+        assertThatThrownBy(() -> Idx.parse(huge, 1, "labels")).hasMessageContaining("declares a size of 2147483648")
+                .hasMessageNotContaining("negative");
+    }
+
+    @Test
     void namesAMissingFile() {
         assertThatThrownBy(() -> Idx.readMaybeGzipped(dir.resolve("nope"))).isInstanceOf(DataException.class)
                 .hasMessageContaining("missing data file");

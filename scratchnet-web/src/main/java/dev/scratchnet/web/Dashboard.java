@@ -38,8 +38,10 @@ public final class Dashboard implements TrainingListener, AutoCloseable {
                 files.hostedPath = "/";
                 files.directory = "/dev/scratchnet/web/dashboard";
                 files.location = Location.CLASSPATH;
+                files.headers = SecurityHeaders.HEADERS;
             });
         });
+        app.before(SecurityHeaders::apply);
         app.sse("/events", this::connect);
     }
 

@@ -58,6 +58,7 @@ public final class DemoServer implements AutoCloseable {
                 files.hostedPath = "/";
                 files.directory = "/dev/scratchnet/web/public";
                 files.location = Location.CLASSPATH;
+                files.headers = SecurityHeaders.HEADERS;
             });
         });
         if (test != null) {
@@ -76,6 +77,7 @@ public final class DemoServer implements AutoCloseable {
                 }
             }
         }
+        app.before(SecurityHeaders::apply);
         app.post("/api/predict", this::predict);
         app.get("/api/model", this::describe);
         app.get("/api/test-digit", this::testDigit);

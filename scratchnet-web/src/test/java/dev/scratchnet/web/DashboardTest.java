@@ -28,9 +28,13 @@ class DashboardTest {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         try (Dashboard board = new Dashboard("test run")) {
             String base = "http://127.0.0.1:" + board.start("127.0.0.1", 0);
-            String page = http.send(HttpRequest.newBuilder(URI.create(base + "/")).build(),
+            HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(base + "/")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(page.body()).contains("/webjars/uplot/1.6.30/dist/uPlot.iife.min.js", "<script src=\"/dashboard.js\">");
+            assertThat(page.headers().firstValue("Content-Security-Policy")).get().asString().contains("script-src 'self'");
+            String script = http.send(HttpRequest.newBuilder(URI.create(base + "/dashboard.js")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
-            assertThat(page).contains("/webjars/uplot/1.6.30/dist/uPlot.iife.min.js", "new EventSource('/events')");
+            assertThat(script).contains("new EventSource('/events')");
             HttpResponse<String> uplot = http.send(HttpRequest.newBuilder(
                     URI.create(base + "/webjars/uplot/1.6.30/dist/uPlot.iife.min.js")).build(),
                     HttpResponse.BodyHandlers.ofString());

@@ -157,4 +157,32 @@ class DemoServerTest {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
         assertThat((String) json(response).get("error")).contains(fragment);
     }
+
+    @Test
+    void everyResponseCarriesTheSecurityHeaders() throws Exception {
+        List<HttpResponse<String>> responses = new ArrayList<>();
+        for (String path : List.of("/", "/app.js", "/api/model", "/api/mistakes", "/no-such-page")) {
+            responses.add(HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        responses.add(post("application/json", "{\"pixels\": [1]}".getBytes(StandardCharsets.UTF_8)));
+        for (HttpResponse<String> r : responses) {
+            assertThat(r.headers().firstValue("X-Content-Type-Options")).as("%s", r.uri()).hasValue("nosniff");
+            assertThat(r.headers().firstValue("Referrer-Policy")).as("%s", r.uri()).hasValue("no-referrer");
+            assertThat(r.headers().firstValue("Content-Security-Policy")).as("%s", r.uri()).get().asString()
+                    .contains("frame-ancestors 'none'").contains("script-src 'self'");
+        }
+        assertThat(responses.get(0).body()).as("the page runs no inline script").contains("<script src=\"/app.js\">")
+                .doesNotContain("<script>");
+        assertThat(responses.get(1).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void anImageThatDeclaresHugeDimensionsIsRefusedBeforeDecoding() throws Exception {
+        long start = System.nanoTime();
+        HttpResponse<String> r = post("image/png", DigitImageBomb.png(20_000, 20_000));
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat((String) json(r).get("error")).contains("20000 × 20000 pixels").contains("at most");
+        assertThat((System.nanoTime() - start) / 1e9).as("seconds").isLessThan(2.0);
+    }
 }
