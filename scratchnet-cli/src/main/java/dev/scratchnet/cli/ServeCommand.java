@@ -58,8 +58,14 @@ final class ServeCommand implements Callable<Integer> {
             try {
                 actual = server.start(host, port);
             } catch (RuntimeException e) {
-                throw new IllegalArgumentException("cannot listen on " + host + ":" + port + " (" + rootMessage(e)
-                        + "); choose another --port");
+                Throwable root = root(e);
+                if (root instanceof java.net.UnknownHostException || root instanceof java.nio.channels.UnresolvedAddressException) {
+                    throw new IllegalArgumentException("--host " + host + " is not an address of this machine; use "
+                            + "127.0.0.1 (this machine only) or 0.0.0.0 (every network it is on)");
+                }
+                String why = root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
+                throw new IllegalArgumentException("cannot listen on " + host + ":" + port + " (" + why
+                        + "); choose another --host or --port");
             }
             ModelSummary.print(out, file, loaded);
             out.printf("Serving on http://%s:%d/  (Ctrl-C to stop)%n", host, actual);
@@ -89,10 +95,10 @@ final class ServeCommand implements Callable<Integer> {
         }
     }
 
-    private static String rootMessage(Throwable e) {
+    private static Throwable root(Throwable e) {
         while (e.getCause() != null) {
             e = e.getCause();
         }
-        return e.getMessage();
+        return e;
     }
 }

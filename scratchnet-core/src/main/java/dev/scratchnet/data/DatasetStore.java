@@ -2,10 +2,15 @@ package dev.scratchnet.data;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -156,10 +161,17 @@ public final class DatasetStore {
         }
     }
 
+    /**
+     * Each fetch downloads into its own {@code .fetch-*} folder and holds a lock on the {@code .lock} file
+     * in it until it is done; a fetch killed on the way leaves its folder, and the next fetch removes every
+     * such folder whose lock nobody holds (a lock dies with its process, even on SIGKILL).
+     */
     private void install(DatasetSpec spec, DatasetSource source, Path target) throws IOException {
         Files.createDirectories(target);
+        sweepAbandoned(target);
         Path tmp = Files.createTempDirectory(target, ".fetch-");
-        try {
+        try (FileChannel lock = FileChannel.open(tmp.resolve(".lock"), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE); FileLock held = lock.lock()) {
             source.fetchInto(spec, tmp);
             for (DatasetSpec.FileSpec file : spec.files()) {
                 Path dest = target.resolve(file.fileName());
@@ -177,6 +189,28 @@ public final class DatasetStore {
             }
         } finally {
             deleteTree(tmp);
+        }
+    }
+
+    /** Removes the {@code .fetch-*} folders of fetches that died; best effort. */
+    private static void sweepAbandoned(Path target) {
+        try (DirectoryStream<Path> folders = Files.newDirectoryStream(target, ".fetch-*")) {
+            for (Path folder : folders) {
+                if (Files.isDirectory(folder) && !lockHeld(folder.resolve(".lock"))) {
+                    deleteTree(folder);
+                }
+            }
+        } catch (IOException e) {
+            // another fetch may be sweeping too; what is left is swept next time
+        }
+    }
+
+    private static boolean lockHeld(Path lockFile) throws IOException {
+        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock lock = channel.tryLock()) {
+            return lock == null;
+        } catch (OverlappingFileLockException e) {
+            return true; // held by a fetch of this process
         }
     }
 

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -106,6 +107,19 @@ class DatasetStoreTest {
         assertThat(log).anyMatch(l -> l.startsWith("Verified tiny"));
         store.load(tiny.spec(), Optional.empty());
         assertThat(good.calls).as("second load comes from the cache").isEqualTo(1);
+    }
+
+    @Test
+    void aFetchSweepsTheFoldersOfFetchesThatDied() throws IOException {
+        Tiny tiny = Tiny.make();
+        Path cache = home.resolve("datasets/tiny");
+        Path dead = Files.createDirectories(cache.resolve(".fetch-123"));
+        Files.write(dead.resolve("half-a-download.gz"), new byte[1000]);
+        Files.write(dead.resolve(".lock"), new byte[0]); // its owner was killed: nobody holds the lock
+        new DatasetStore(home, List.of(new FakeSource(tiny, false)), l -> { }).fetch(tiny.spec());
+        try (Stream<Path> files = Files.list(cache)) {
+            assertThat(files.map(p -> p.getFileName().toString())).noneMatch(name -> name.startsWith(".fetch-"));
+        }
     }
 
     @Test
