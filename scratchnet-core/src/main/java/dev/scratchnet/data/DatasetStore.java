@@ -2,15 +2,11 @@ package dev.scratchnet.data;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -28,6 +24,9 @@ import java.util.stream.Stream;
  * file and only then renamed into place, so an interrupted fetch never leaves a half-written file.
  */
 public final class DatasetStore {
+
+    /** The file in a fetch's temporary folder that names the process fetching. */
+    private static final String OWNER = ".owner";
 
     private final Path home;
     private final List<DatasetSource> sources;
@@ -162,16 +161,16 @@ public final class DatasetStore {
     }
 
     /**
-     * Each fetch downloads into its own {@code .fetch-*} folder and holds a lock on the {@code .lock} file
-     * in it until it is done; a fetch killed on the way leaves its folder, and the next fetch removes every
-     * such folder whose lock nobody holds (a lock dies with its process, even on SIGKILL).
+     * Each fetch downloads into its own {@code .fetch-*} folder, with its process id in {@code .owner}; a
+     * fetch killed on the way leaves its folder, and the next fetch removes every such folder whose owner
+     * is no longer running (or, for a folder without an owner file, that is over ten minutes old).
      */
     private void install(DatasetSpec spec, DatasetSource source, Path target) throws IOException {
         Files.createDirectories(target);
         sweepAbandoned(target);
         Path tmp = Files.createTempDirectory(target, ".fetch-");
-        try (FileChannel lock = FileChannel.open(tmp.resolve(".lock"), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE); FileLock held = lock.lock()) {
+        try {
+            Files.writeString(tmp.resolve(OWNER), String.valueOf(ProcessHandle.current().pid()));
             source.fetchInto(spec, tmp);
             for (DatasetSpec.FileSpec file : spec.files()) {
                 Path dest = target.resolve(file.fileName());
@@ -188,7 +187,11 @@ public final class DatasetStore {
                 moveAtomically(part, dest);
             }
         } finally {
-            deleteTree(tmp);
+            try {
+                deleteTree(tmp);
+            } catch (IOException | UncheckedIOException e) {
+                // a sweeping fetch got there first; what is left is swept next time
+            }
         }
     }
 
@@ -196,21 +199,25 @@ public final class DatasetStore {
     private static void sweepAbandoned(Path target) {
         try (DirectoryStream<Path> folders = Files.newDirectoryStream(target, ".fetch-*")) {
             for (Path folder : folders) {
-                if (Files.isDirectory(folder) && !lockHeld(folder.resolve(".lock"))) {
+                if (Files.isDirectory(folder) && abandoned(folder)) {
                     deleteTree(folder);
                 }
             }
-        } catch (IOException e) {
+        } catch (IOException | UncheckedIOException e) {
             // another fetch may be sweeping too; what is left is swept next time
         }
     }
 
-    private static boolean lockHeld(Path lockFile) throws IOException {
-        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-             FileLock lock = channel.tryLock()) {
-            return lock == null;
-        } catch (OverlappingFileLockException e) {
-            return true; // held by a fetch of this process
+    private static boolean abandoned(Path folder) throws IOException {
+        Path owner = folder.resolve(OWNER);
+        if (!Files.isRegularFile(owner)) { // being created, or left by a build before owners were written
+            return Files.getLastModifiedTime(folder).toMillis() < System.currentTimeMillis() - 10 * 60_000L;
+        }
+        try {
+            long pid = Long.parseLong(Files.readString(owner).trim());
+            return ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
+        } catch (NumberFormatException e) {
+            return true;
         }
     }
 

@@ -54,7 +54,7 @@ public final class Idx {
     /**
      * Decompresses no more than the IDX header inside says the file holds: the header first, then exactly
      * the data it declares, so a small file that expands to gigabytes is refused before it is expanded.
-     * Whatever does not fit (too short, trailing bytes) is left for {@link #parse} to name.
+     * Memory grows with the data actually there; a file cut short is left for {@link #parse} to name.
      */
     static byte[] gunzip(byte[] bytes, Object source) {
         try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(bytes))) {
@@ -74,11 +74,17 @@ public final class Idx {
                 throw new DataException(source + " declares more than " + MAX_BYTES + " bytes of data once"
                         + " decompressed; IDX files of at most 1 GiB are read");
             }
-            byte[] out = new byte[(int) expected + 1]; // one more, to see trailing bytes
+            int header = 4 + sizes.length;
+            byte[] body = in.readNBytes((int) (expected - header)); // grows with what is there, not what is declared
+            if (body.length == expected - header && in.read() != -1) {
+                throw new DataException(source + " holds more data than the " + (expected - header) + " bytes its "
+                        + "header declares (trailing bytes); fetch it again");
+            }
+            byte[] out = new byte[header + body.length];
             System.arraycopy(magic, 0, out, 0, 4);
             System.arraycopy(sizes, 0, out, 4, sizes.length);
-            int read = 4 + sizes.length + in.readNBytes(out, 4 + sizes.length, out.length - 4 - sizes.length);
-            return read == out.length ? out : java.util.Arrays.copyOf(out, read);
+            System.arraycopy(body, 0, out, header, body.length);
+            return out;
         } catch (IOException e) {
             String why = e.getMessage() != null ? e.getMessage() : e instanceof java.io.EOFException
                     ? "it ends before its data does" : e.getClass().getSimpleName();

@@ -23,10 +23,10 @@ public final class SafeTensors {
     /** Headers larger than this are refused as corrupt (ours are a few KiB). */
     static final long MAX_HEADER = 16L << 20;
     /**
-     * Model files larger than this are refused before they are read (the largest preset's is 7 MB; a float
-     * array holds at most 2³¹ − 1 values, 8 GiB, so larger files could not be loaded anyway).
+     * Model files and checkpoints larger than this, just under 2 GiB, are neither written nor read (the
+     * largest preset's model is 7 MB): a file is read as one byte array, which holds at most 2³¹ − 1 bytes.
      */
-    public static final long MAX_FILE = 1L << 30;
+    public static final long MAX_FILE = Integer.MAX_VALUE - 8;
 
     /** A named float tensor. */
     public record Tensor(String name, int[] shape, float[] data) {
@@ -65,6 +65,10 @@ public final class SafeTensors {
         }
         byte[] json = Json.write(header).getBytes(StandardCharsets.UTF_8);
         int padded = (json.length + 7) & ~7; // the data starts 8-byte aligned; the header is padded with spaces
+        if (8L + padded + offset > MAX_FILE) {
+            throw new IOException("cannot write " + file + ": it would be " + (8L + padded + offset) + " bytes, and model"
+                    + " files and checkpoints are at most " + MAX_FILE + " bytes (2 GiB); train a smaller network");
+        }
         ByteBuffer buf = ByteBuffer.allocate(8 + padded + (int) offset).order(ByteOrder.LITTLE_ENDIAN);
         buf.putLong(padded).put(json);
         for (int i = json.length; i < padded; i++) {
@@ -84,7 +88,7 @@ public final class SafeTensors {
             long size = Files.size(file);
             if (size > MAX_FILE) {
                 throw corrupt(file.toString(), "it is " + size + " bytes long; model files are at most " + MAX_FILE
-                        + " bytes (1 GiB)");
+                        + " bytes (2 GiB)");
             }
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {

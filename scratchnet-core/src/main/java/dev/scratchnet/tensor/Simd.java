@@ -6,7 +6,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The float species every SIMD kernel uses: the machine's preferred width, or a narrower one named by the
- * system property {@value #PROPERTY} (128, 256 or 512 bits; never wider than the machine's). Results depend
+ * system property {@value #PROPERTY} (256 or 512 bits, never wider than the machine's; the pixel
+ * conversion needs byte vectors of a quarter of the width, which 128-bit floats would make too narrow). Results depend
  * on the width alone, so {@code -Dscratchnet.vector.bits=256} on an AVX-512 machine gives an AVX2 machine's
  * bits, as {@code -XX:MaxVectorSize=32} does. Any other value is ignored with a one-line warning on
  * standard error. A static final, so that C2 compiles the kernels for one constant species. Loaded only
@@ -32,8 +33,8 @@ final class Simd {
         } catch (NumberFormatException e) {
             size = -1;
         }
-        if (size != 128 && size != 256 && size != 512 || size > preferred.vectorBitSize()) {
-            System.err.println("scratchnet: warning: -D" + PROPERTY + "=" + bits + " ignored: it must be 128, 256 or 512,"
+        if (size != 256 && size != 512 || size > preferred.vectorBitSize()) {
+            System.err.println("scratchnet: warning: -D" + PROPERTY + "=" + bits + " ignored: it must be 256 or 512,"
                     + " and at most this machine's " + preferred.vectorBitSize() + "; using " + preferred.vectorBitSize());
             return preferred;
         }

@@ -260,7 +260,9 @@ public final class Trainer {
         double cost = backprop.run(compute, x, labels, rows, config.cost());
         float perExample = 1f / rows;
         double squares = 0;
-        for (Parameter p : network.parameters()) {
+        List<Parameter> parameters = network.parameters();
+        for (int i = 0; i < parameters.size(); i++) { // index loops: no iterator per step
+            Parameter p = parameters.get(i);
             if (p.decays()) {
                 regularize(p.values(), p.gradient(), perExample);
             } else {
@@ -271,7 +273,8 @@ public final class Trainer {
         float clip = config.clipNorm() > 0f && squares > (double) config.clipNorm() * config.clipNorm()
                 ? (float) (config.clipNorm() / Math.sqrt(squares)) : 1f; // g ← g·c/‖g‖ when ‖g‖ > c
         optimizer.beginStep();
-        for (Parameter p : network.parameters()) {
+        for (int i = 0; i < parameters.size(); i++) {
+            Parameter p = parameters.get(i);
             if (clip != 1f) {
                 scale(p.gradient(), clip);
             }

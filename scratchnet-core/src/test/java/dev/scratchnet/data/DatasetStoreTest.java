@@ -115,8 +115,15 @@ class DatasetStoreTest {
         Path cache = home.resolve("datasets/tiny");
         Path dead = Files.createDirectories(cache.resolve(".fetch-123"));
         Files.write(dead.resolve("half-a-download.gz"), new byte[1000]);
-        Files.write(dead.resolve(".lock"), new byte[0]); // its owner was killed: nobody holds the lock
+        Process gone = new ProcessBuilder("true").start();
+        gone.onExit().join();
+        Files.writeString(dead.resolve(".owner"), String.valueOf(gone.pid())); // its owner was killed
+        Path running = Files.createDirectories(cache.resolve(".fetch-456"));
+        Files.writeString(running.resolve(".owner"), String.valueOf(ProcessHandle.current().pid()));
         new DatasetStore(home, List.of(new FakeSource(tiny, false)), l -> { }).fetch(tiny.spec());
+        assertThat(running).as("a fetch whose process still runs keeps its folder").isDirectory();
+        Files.delete(running.resolve(".owner"));
+        Files.delete(running);
         try (Stream<Path> files = Files.list(cache)) {
             assertThat(files.map(p -> p.getFileName().toString())).noneMatch(name -> name.startsWith(".fetch-"));
         }

@@ -146,8 +146,11 @@ class IdxTest {
         assertThat(Files.size(file)).isLessThan(64 << 10);
         assertThatThrownBy(() -> Idx.readMaybeGzipped(file)).isInstanceOf(DataException.class)
                 .hasMessageContaining("declares more than 1073741824 bytes of data once decompressed");
-        Path trailing = Files.write(dir.resolve("trailing.gz"), gzip(java.util.Arrays.copyOf(idx(new int[] {3}, 3), 12)));
-        assertThat(Idx.readMaybeGzipped(trailing)).as("the data it declares, and one byte to show what trails").hasSize(12);
+        Path trailing = Files.write(dir.resolve("trailing.gz"), gzip(java.util.Arrays.copyOf(idx(new int[] {3}, 3), 20)));
+        assertThatThrownBy(() -> Idx.readMaybeGzipped(trailing)).isInstanceOf(DataException.class)
+                .hasMessageContaining("holds more data than the 3 bytes its header declares");
+        Path exact = Files.write(dir.resolve("exact.gz"), gzip(idx(new int[] {3}, 3)));
+        assertThat(Idx.readMaybeGzipped(exact)).containsExactly(idx(new int[] {3}, 3));
     }
 
     @Test
