@@ -10,6 +10,7 @@ import dev.scratchnet.nn.Architecture;
 import dev.scratchnet.nn.Network;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.config.SizeUnit;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.UploadedFile;
 import io.javalin.http.staticfiles.Location;
@@ -30,6 +31,8 @@ import java.util.Map;
 public final class DemoServer implements AutoCloseable {
 
     static final long MAX_BODY = 1L << 20;
+    /** Bytes per second below which a request body is cut off. */
+    static final long MIN_BODY_RATE = 16L << 10;
 
     private final ModelFile.Model model;
     private final Dataset test;
@@ -54,6 +57,11 @@ public final class DemoServer implements AutoCloseable {
         this.app = Javalin.create(config -> {
             config.showJavalinBanner = false;
             config.http.maxRequestSize = MAX_BODY;
+            config.jetty.multipartConfig.maxTotalRequestSize(MAX_BODY, SizeUnit.BYTES);
+            config.jetty.multipartConfig.maxFileSize(MAX_BODY, SizeUnit.BYTES);
+            // A client that sends its body slower than this is cut off (408), so slow clients cannot hold the
+            // server's threads; a phone on a poor link still sends a digit's few kilobytes far faster.
+            config.jetty.modifyHttpConfiguration(http -> http.setMinRequestDataRate(MIN_BODY_RATE));
             config.staticFiles.add(files -> {
                 files.hostedPath = "/";
                 files.directory = "/dev/scratchnet/web/public";
@@ -100,9 +108,25 @@ public final class DemoServer implements AutoCloseable {
 
     private void predict(Context ctx) throws IOException {
         if (ctx.contentLength() > MAX_BODY) {
-            throw new HttpResponseException(413, "the body is over 1 MiB; send a smaller image");
+            throw tooLarge();
         }
         ctx.contentType("application/json").result(Json.write(answer(input(ctx))));
+    }
+
+    private static HttpResponseException tooLarge() {
+        return new HttpResponseException(413, "the body is over 1 MiB; send a smaller image");
+    }
+
+    /**
+     * The body, read from the request stream no further than 1 MiB however it is framed: a chunked body
+     * declares no length, so the Content-Length check alone would let it through whole.
+     */
+    private static byte[] body(Context ctx) throws IOException {
+        byte[] bytes = ctx.req().getInputStream().readNBytes((int) MAX_BODY + 1);
+        if (bytes.length > MAX_BODY) {
+            throw tooLarge();
+        }
+        return bytes;
     }
 
     /** A test digit (random, or {@code ?index=N}) with its label and the network's answer. */
@@ -160,7 +184,7 @@ public final class DemoServer implements AutoCloseable {
     private float[] input(Context ctx) throws IOException {
         String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(java.util.Locale.ROOT);
         if (type.startsWith("application/json")) {
-            return pixels(ctx.body());
+            return pixels(new String(body(ctx), java.nio.charset.StandardCharsets.UTF_8));
         }
         if (type.startsWith("multipart/form-data")) {
             UploadedFile file = ctx.uploadedFile("image");
@@ -172,7 +196,7 @@ public final class DemoServer implements AutoCloseable {
             }
         }
         if (type.startsWith("image/png") || type.startsWith("image/jpeg")) {
-            return image(ctx.bodyAsBytes());
+            return image(body(ctx));
         }
         throw new BadRequest("send JSON {\"pixels\": [784 numbers]} or a PNG or JPEG image (Content-Type "
                 + "image/png, image/jpeg, or multipart field 'image'); got Content-Type '" + type + "'");

@@ -185,4 +185,17 @@ class DemoServerTest {
         assertThat((String) json(r).get("error")).contains("20000 × 20000 pixels").contains("at most");
         assertThat((System.nanoTime() - start) / 1e9).as("seconds").isLessThan(2.0);
     }
+
+    @Test
+    void aChunkedBodyOverTheLimitGets413WithoutBeingReadWhole() throws Exception {
+        // ofInputStream has no length, so the client sends it chunked, without a Content-Length.
+        byte[] big = new byte[8 << 20];
+        java.util.Arrays.fill(big, (byte) '1');
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/predict"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(big))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(413);
+        assertThat((String) json(r).get("error")).contains("1 MiB");
+    }
 }
