@@ -249,17 +249,17 @@ final class TrainCommand implements Callable<Integer> {
 
     /** One listener that tells each of the given ones (nulls skipped). */
     /**
-     * A run whose first epoch ends at chance level (at most 1.5 / classes) is not learning, most often from
-     * a learning rate too large for it: one warning line, and training goes on (the book's own η = 100 run
-     * is such a run, on purpose).
+     * A run whose first epoch ends near chance level (at most 3 / classes: 30% for ten digits, where every
+     * preset's first epoch is above 80%) is not learning, most often from a learning rate too large for
+     * it: one warning line, and training goes on (the book's own η = 100 run is such a run, on purpose).
      */
     static TrainingListener chanceWarning(PrintWriter err, int classes, float eta) {
         return new TrainingListener() {
             @Override
             public void onEpoch(EpochMetrics m) {
                 double accuracy = m.validationAccuracy().orElse(m.testAccuracy());
-                if (m.epoch() == 1 && accuracy <= 1.5 / classes) {
-                    err.printf(Locale.ROOT, "scratchnet: warning: after epoch 1 the %s accuracy is %.2f%%, chance level for"
+                if (m.epoch() == 1 && accuracy <= 3.0 / classes) {
+                    err.printf(Locale.ROOT, "scratchnet: warning: after epoch 1 the %s accuracy is %.2f%%, near chance for"
                                     + " %d classes; the network is not learning: try a smaller --eta (now %s)%n",
                             m.validationAccuracy().isPresent() ? "validation" : "test", 100 * accuracy, classes, eta);
                     err.flush();

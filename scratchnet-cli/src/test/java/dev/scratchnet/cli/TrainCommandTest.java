@@ -181,4 +181,23 @@ class TrainCommandTest {
         }
         return out;
     }
+
+    @Test
+    void aFirstEpochNearChanceGetsOneWarningLine() {
+        java.io.StringWriter err = new java.io.StringWriter();
+        var warning = TrainCommand.chanceWarning(new java.io.PrintWriter(err, true), 10, 1e30f);
+        warning.onEpoch(epoch(1, 0.9));
+        assertThat(err.toString()).as("a learning run").isEmpty();
+        warning.onEpoch(epoch(2, 0.1));
+        assertThat(err.toString()).as("only the first epoch is judged").isEmpty();
+        warning.onEpoch(epoch(1, 0.098));
+        assertThat(err.toString().lines().toList()).singleElement().asString()
+                .startsWith("scratchnet: warning: after epoch 1 the validation accuracy is 9.80%")
+                .contains("try a smaller --eta (now 1.0E30)");
+    }
+
+    private static dev.scratchnet.train.EpochMetrics epoch(int n, double validation) {
+        return new dev.scratchnet.train.EpochMetrics(n, 1.0, java.util.OptionalDouble.of(validation), validation, 1.0,
+                100, 0.1, java.util.OptionalDouble.empty(), java.util.OptionalDouble.empty());
+    }
 }
