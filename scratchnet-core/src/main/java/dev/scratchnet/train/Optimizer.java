@@ -91,22 +91,40 @@ public final class Optimizer {
         return steps;
     }
 
-    /** Applies one update to the parameter from its gradient. */
+    /** Applies one update to the parameter from its gradient g, as {@link Parameter#gradient} holds it. */
     public void update(Parameter parameter, float eta) {
-        String name = parameter.name();
+        apply(parameter, eta, 1f, 0f, 0f, false);
+    }
+
+    /**
+     * Applies one update from the gradient of the summed cost ∇ (as backpropagation left it), forming
+     * g = ∇/m + (λ₂/n)·w + (λ₁/n)·sgn(w) for a parameter that decays and g = ∇/m for the rest inside the
+     * update's own loop, so that the parameters are walked once per step instead of twice. The numbers are
+     * those of regularizing ∇ in place first and updating from it then.
+     *
+     * @param perExample 1/m
+     * @param l2         λ₂/n, applied to decaying parameters only
+     * @param l1         λ₁/n, likewise
+     */
+    public void update(Parameter parameter, float eta, float perExample, float l2, float l1) {
+        apply(parameter, eta, perExample, l2, l1, parameter.decays());
+    }
+
+    private void apply(Parameter parameter, float eta, float pe, float l2, float l1, boolean decays) {
         float[] w = parameter.values();
-        float[] g = parameter.gradient();
+        float[] s = parameter.gradient();
+        String name = parameter.name();
         switch (config.kind()) {
             case SGD -> {
                 for (int i = 0; i < w.length; i++) {
-                    w[i] -= eta * g[i]; // w ← w − η·g
+                    w[i] -= eta * g(s, w, i, pe, l2, l1, decays); // w ← w − η·g
                 }
             }
             case MOMENTUM -> {
                 float[] v = first(name, w.length);
                 float mu = config.momentum();
                 for (int i = 0; i < w.length; i++) {
-                    v[i] = mu * v[i] - eta * g[i]; // v ← μv − ηg
+                    v[i] = mu * v[i] - eta * g(s, w, i, pe, l2, l1, decays); // v ← μv − ηg
                     w[i] += v[i]; // w ← w + v
                 }
             }
@@ -114,24 +132,32 @@ public final class Optimizer {
                 float[] b = first(name, w.length);
                 float mu = config.momentum();
                 for (int i = 0; i < w.length; i++) {
-                    b[i] = mu * b[i] + g[i]; // b ← μb + g
-                    w[i] -= eta * (g[i] + mu * b[i]); // w ← w − η(g + μb)
+                    float gi = g(s, w, i, pe, l2, l1, decays);
+                    b[i] = mu * b[i] + gi; // b ← μb + g
+                    w[i] -= eta * (gi + mu * b[i]); // w ← w − η(g + μb)
                 }
             }
-            case ADAM -> adam(name, w, g, eta);
+            case ADAM -> adam(name, w, s, eta, pe, l2, l1, decays);
             case RMSPROP -> {
                 float[] v = second(name, w.length);
                 float rho = config.beta2();
                 for (int i = 0; i < w.length; i++) {
-                    v[i] = rho * v[i] + (1 - rho) * g[i] * g[i]; // v ← ρv + (1−ρ)g²
-                    w[i] -= eta * g[i] / ((float) Math.sqrt(v[i]) + EPSILON); // w ← w − ηg/(√v + ε)
+                    float gi = g(s, w, i, pe, l2, l1, decays);
+                    v[i] = rho * v[i] + (1 - rho) * gi * gi; // v ← ρv + (1−ρ)g²
+                    w[i] -= eta * gi / ((float) Math.sqrt(v[i]) + EPSILON); // w ← w − ηg/(√v + ε)
                 }
             }
             default -> throw new IllegalStateException(config.kind().name());
         }
     }
 
-    private void adam(String name, float[] w, float[] g, float eta) {
+    /** g_i from the summed gradient s, read where the update needs it (w_i before the update changes it). */
+    private static float g(float[] s, float[] w, int i, float pe, float l2, float l1, boolean decays) {
+        float scaled = s[i] * pe;
+        return decays ? scaled + l2 * w[i] + l1 * Math.signum(w[i]) : scaled; // ∇/m + (λ₂/n)w + (λ₁/n)sgn(w)
+    }
+
+    private void adam(String name, float[] w, float[] s, float eta, float pe, float l2, float l1, boolean decays) {
         float[] m = first(name, w.length);
         float[] v = second(name, w.length);
         float b1 = config.beta1();
@@ -139,8 +165,9 @@ public final class Optimizer {
         float c1 = (float) (1 - Math.pow(b1, steps)); // bias corrections 1 − βᵗ
         float c2 = (float) (1 - Math.pow(b2, steps));
         for (int i = 0; i < w.length; i++) {
-            m[i] = b1 * m[i] + (1 - b1) * g[i]; // m ← β₁m + (1−β₁)g
-            v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]; // v ← β₂v + (1−β₂)g²
+            float gi = g(s, w, i, pe, l2, l1, decays);
+            m[i] = b1 * m[i] + (1 - b1) * gi; // m ← β₁m + (1−β₁)g
+            v[i] = b2 * v[i] + (1 - b2) * gi * gi; // v ← β₂v + (1−β₂)g²
             w[i] -= eta * (m[i] / c1) / ((float) Math.sqrt(v[i] / c2) + EPSILON); // w ← w − η·m̂/(√v̂ + ε)
         }
     }

@@ -259,18 +259,32 @@ public final class Trainer {
         }
         double cost = backprop.run(compute, x, labels, rows, config.cost());
         float perExample = 1f / rows;
-        double squares = 0;
         List<Parameter> parameters = network.parameters();
-        for (int i = 0; i < parameters.size(); i++) { // index loops: no iterator per step
+        if (config.clipNorm() == 0f) { // regularization inside the update: one pass over each parameter
+            optimizer.beginStep();
+            for (int i = 0; i < parameters.size(); i++) { // index loops: no iterator per step
+                optimizer.update(parameters.get(i), eta, perExample, config.l2() / trainingSize,
+                        config.l1() / trainingSize);
+            }
+            return cost;
+        }
+        clippedUpdate(parameters, perExample);
+        return cost;
+    }
+
+    /** With --clip-norm: the whole regularized gradient first, for its norm; then the update. */
+    private void clippedUpdate(List<Parameter> parameters, float perExample) {
+        double squares = 0;
+        for (int i = 0; i < parameters.size(); i++) {
             Parameter p = parameters.get(i);
             if (p.decays()) {
                 regularize(p.values(), p.gradient(), perExample);
             } else {
                 scale(p.gradient(), perExample);
             }
-            squares += config.clipNorm() > 0f ? sumOfSquares(p.gradient()) : 0;
+            squares += sumOfSquares(p.gradient());
         }
-        float clip = config.clipNorm() > 0f && squares > (double) config.clipNorm() * config.clipNorm()
+        float clip = squares > (double) config.clipNorm() * config.clipNorm()
                 ? (float) (config.clipNorm() / Math.sqrt(squares)) : 1f; // g ← g·c/‖g‖ when ‖g‖ > c
         optimizer.beginStep();
         for (int i = 0; i < parameters.size(); i++) {
@@ -280,7 +294,6 @@ public final class Trainer {
             }
             optimizer.update(p, eta);
         }
-        return cost;
     }
 
     /** g ← g/m + (λ₂/n)·w + (λ₁/n)·sgn(w), in place. */

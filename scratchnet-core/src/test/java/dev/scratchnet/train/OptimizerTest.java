@@ -77,4 +77,35 @@ class OptimizerTest {
                 .hasMessageContaining("--beta1 and --beta2");
         assertThatThrownBy(() -> Optimizer.Kind.parse("lion")).hasMessageContaining("unknown optimizer 'lion'");
     }
+
+    @Test
+    void regularizingInsideTheUpdateGivesTheSameBitsAsRegularizingFirst() {
+        java.util.Random random = new java.util.Random(9);
+        for (Optimizer.Kind kind : Optimizer.Kind.values()) {
+            for (boolean decays : new boolean[] {true, false}) {
+                float[] w1 = new float[257];
+                float[] s1 = new float[257];
+                for (int i = 0; i < w1.length; i++) {
+                    w1[i] = (float) random.nextGaussian();
+                    s1[i] = (float) random.nextGaussian() * 10;
+                }
+                w1[0] = 0f; // sgn(0) = 0
+                float[] w2 = w1.clone();
+                Optimizer fused = optimizer(kind, 0.9f, 0.9f, 0.999f);
+                Optimizer apart = optimizer(kind, 0.9f, 0.9f, 0.999f);
+                for (int step = 0; step < 3; step++) {
+                    float[] g2 = s1.clone();
+                    for (int i = 0; i < g2.length; i++) { // as Trainer.regularize and scale do it
+                        g2[i] = decays ? g2[i] * 0.125f + 0.01f * w2[i] + 0.002f * Math.signum(w2[i]) : g2[i] * 0.125f;
+                    }
+                    fused.beginStep();
+                    fused.update(new Parameter("w", new int[] {w1.length}, w1, s1.clone(), decays), 0.05f, 0.125f,
+                            0.01f, 0.002f);
+                    apart.beginStep();
+                    apart.update(new Parameter("w", new int[] {w2.length}, w2, g2, decays), 0.05f);
+                }
+                assertThat(w1).as("%s, decays %s", kind, decays).containsExactly(w2);
+            }
+        }
+    }
 }
