@@ -36,11 +36,20 @@ import picocli.CommandLine.Spec;
  * excluded; the ratio is of the medians.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Seconds per epoch against numpy and PyTorch on the same MLP, and matmul GFLOP/s.")
+        description = "Seconds per epoch against numpy and PyTorch on the same network, and matmul GFLOP/s.")
 final class BenchCommand implements Callable<Integer> {
 
-    @Option(names = "--layers", paramLabel = "SIZES", defaultValue = "784,100,10", description = "default: ${DEFAULT-VALUE}")
+    @Option(names = "--layers", paramLabel = "LAYERS", defaultValue = "784,100,10",
+            description = "The train command's grammar, conv nets included (default: ${DEFAULT-VALUE}); numpy runs MLPs only.")
     String layers;
+
+    @Option(names = "--activation", paramLabel = "NAME", defaultValue = "sigmoid",
+            description = "Hidden layers: sigmoid, tanh or relu (default: ${DEFAULT-VALUE}).")
+    String activation;
+
+    @Option(names = "--init", paramLabel = "NAME", defaultValue = "fan-in",
+            description = "fan-in (N(0,1/n_in), biases N(0,1)) or he (N(0,2/n_in), biases 0) (default: ${DEFAULT-VALUE}).")
+    String init;
 
     @Option(names = "--batches", paramLabel = "M,M", split = ",", defaultValue = "128,10",
             description = "Mini-batch sizes (default: ${DEFAULT-VALUE}).")
@@ -72,16 +81,19 @@ final class BenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         int threadCount = Threads.count(threads);
         checkOptions();
-        List<Integer> sizes = SetupOptions.parseLayers(layers);
+        Architecture sizes = architecture();
         DatasetStore.Loaded mnist = DataOptions.store(DatasetSpec.MNIST, List.of(), spec.commandLine().getErr())
                 .load(DatasetSpec.MNIST, java.util.Optional.empty());
         Splits splits = Splits.of(mnist.training(), mnist.test(), Splits.BOOK_VALIDATION_SIZE);
         Path dataDir = Path.of(mnist.origin());
         Peers peers = Peers.extract();
         List<Peers.Peer> available = noPeers ? List.of() : peers.available(threadCount);
+        boolean numpyNet = !sizes.convolutional() && activation.equals("sigmoid") && init.equals("fan-in");
+        List<Peers.Peer> trainers = available.stream().filter(p -> numpyNet || !p.name().equals("numpy")).toList();
 
         Map<String, Object> report = new LinkedHashMap<>();
-        report.put("network", sizes + " sigmoid hidden, softmax output, log-likelihood, fan-in init, plain SGD, eta " + eta);
+        report.put("network", sizes.text() + " " + activation + " hidden, softmax output, log-likelihood, " + init
+                + " init, plain SGD, eta " + eta);
         report.put("scratchnet", Map.of("kernel", Kernels.best().name(), "java", Runtime.version().toString(),
                 "threads", threadCount));
         out.printf(Locale.ROOT, "ScratchNet bench: %s; 50,000 MNIST images; s/epoch = median of epochs 2-%d over %d round(s)%n",
@@ -91,7 +103,7 @@ final class BenchCommand implements Callable<Integer> {
         out.flush();
 
         Map<String, String> peerInfo = new LinkedHashMap<>();
-        List<Map<String, Object>> rows = epochRows(sizes, splits, threadCount, peers, available, dataDir, peerInfo);
+        List<Map<String, Object>> rows = epochRows(sizes, splits, threadCount, peers, trainers, dataDir, peerInfo);
         peerInfo.forEach((name, info) -> out.printf(Locale.ROOT, "%s: %s%n", name, info));
         report.put("peers", peerInfo);
         report.put("rows", rows);
@@ -120,7 +132,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** For each mini-batch size, each engine's median s/epoch over the rounds, the engines alternating. */
-    private List<Map<String, Object>> epochRows(List<Integer> sizes, Splits splits, int threadCount, Peers peers,
+    private List<Map<String, Object>> epochRows(Architecture sizes, Splits splits, int threadCount, Peers peers,
                                                 List<Peers.Peer> available, Path dataDir, Map<String, String> peerInfo)
             throws java.io.IOException {
         List<Map<String, Object>> rows = new ArrayList<>();
@@ -133,9 +145,13 @@ final class BenchCommand implements Callable<Integer> {
                         .addAll(ours.subList(1, ours.size()).stream().map(EpochMetrics::seconds).toList());
                 accuracy.put("scratchnet", ours.get(ours.size() - 1).testAccuracy());
                 for (Peers.Peer peer : available) {
-                    Map<String, Object> r = peers.run(peer, List.of("--data", dataDir.toString(), "--layers", layers,
+                    List<String> args = new ArrayList<>(List.of("--data", dataDir.toString(), "--layers", layers,
                             "--batch", String.valueOf(batch), "--eta", String.valueOf(eta), "--epochs",
                             String.valueOf(epochs), "--threads", String.valueOf(threadCount)));
+                    if (peer.name().equals("torch")) {
+                        args.addAll(List.of("--activation", activation, "--init", init));
+                    }
+                    Map<String, Object> r = peers.run(peer, args);
                     List<?> s = (List<?>) r.get("seconds");
                     seconds.computeIfAbsent(peer.name(), e -> new ArrayList<>())
                             .addAll(s.subList(1, s.size()).stream().map(v -> ((Number) v).doubleValue()).toList());
@@ -186,9 +202,22 @@ final class BenchCommand implements Callable<Integer> {
         return gemm;
     }
 
-    private List<EpochMetrics> trainOurs(List<Integer> sizes, int batch, Splits splits, int threadCount) {
+    /** The network measured, checked before any data is loaded. */
+    private Architecture architecture() {
+        Activation hidden = Activation.parse(activation);
+        if (!hidden.userHidden()) {
+            throw new IllegalArgumentException("--activation must be sigmoid, tanh or relu, got " + activation);
+        }
+        Init chosen = Init.parse(init);
+        if (chosen != Init.FAN_IN && chosen != Init.HE) {
+            throw new IllegalArgumentException("--init must be fan-in or he (the ones every peer runs), got " + init);
+        }
+        return Architecture.parse(layers, hidden, Activation.SOFTMAX);
+    }
+
+    private List<EpochMetrics> trainOurs(Architecture sizes, int batch, Splits splits, int threadCount) {
         Random random = new Random(1);
-        Network net = Network.create(Architecture.of(sizes, Activation.SIGMOID, Activation.SOFTMAX), Init.FAN_IN, random);
+        Network net = Network.create(sizes, Init.parse(init), random);
         try (Compute compute = new Compute(threadCount)) {
             return new Trainer(net, new TrainConfig(epochs, batch, eta, Cost.CROSS_ENTROPY), compute)
                     .fit(splits, random).epochs();

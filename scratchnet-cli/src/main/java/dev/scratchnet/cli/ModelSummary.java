@@ -15,7 +15,7 @@ final class ModelSummary {
     static void print(PrintWriter out, Path file, ModelFile.Model model) {
         Architecture arch = model.network().architecture();
         double acc = model.info().testAccuracy();
-        out.printf(Locale.ROOT, "Model: %s  layers %s (%s), trained on %s with preset %s%s%n", file, arch.sizesText(),
+        out.printf(Locale.ROOT, "Model: %s  layers %s (%s), trained on %s with preset %s%s%n", file, arch.text(),
                 String.join("/", arch.activations().stream().map(a -> a.id()).toList()),
                 model.info().dataset().isEmpty() ? "?" : model.info().dataset(),
                 model.info().training().getOrDefault("preset", "?"),

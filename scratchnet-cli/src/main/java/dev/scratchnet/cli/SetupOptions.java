@@ -24,7 +24,8 @@ final class SetupOptions {
     @Option(names = "--preset", paramLabel = "NAME", description = "default, book-ch1, book-ch3, mlp-plain or mlp-best.")
     String preset;
 
-    @Option(names = "--layers", paramLabel = "SIZES", description = "Layer sizes, input first, e.g. 784,30,10.")
+    @Option(names = "--layers", paramLabel = "LAYERS", description = "Layers, input first: 784,30,10, or a conv net "
+            + "such as 1x28x28,conv5x5:20,maxpool2,conv5x5:40,maxpool2,100,10 (convKxK:F[:sS][:pP], maxpoolK, N).")
     String layers;
 
     @Option(names = "--activation", paramLabel = "NAME", description = "Hidden layers: sigmoid, tanh or relu.")
@@ -114,42 +115,22 @@ final class SetupOptions {
                 .withOptimizer(opt).withL2(or(l2, t.l2())).withL1(or(l1, t.l1())).withDropout(or(dropout, t.dropout()))
                 .withClipNorm(or(clipNorm, t.clipNorm())).withSchedule(sched).withEarlyStop(or(earlyStop, t.earlyStop()))
                 .withMonitor(false).withAugmentation(augment == null ? t.augmentation() : Augmentation.parse(augment));
-        Preset setup = new Preset(base.name(), layers == null ? base.layers() : parseLayers(layers),
+        Preset setup = new Preset(base.name(), layers == null ? base.layers() : layers,
                 activation == null ? base.hidden() : Activation.parse(activation),
                 output == null ? base.output() : Activation.parse(output),
                 init == null ? base.init() : Init.parse(init), training);
-        if (!setup.hidden().allowedInHiddenLayer()) {
+        if (!setup.hidden().userHidden()) {
             throw new IllegalArgumentException("--activation must be sigmoid, tanh or relu, got " + setup.hidden().id());
         }
         if (!setup.output().allowedInOutputLayer()) {
             throw new IllegalArgumentException("--output must be sigmoid or softmax, got " + setup.output().id());
         }
         training.checkValidation(validation > 0); // before the data is loaded, so the mistake is told at once
+        setup.architecture(); // so is a stack of layers that cannot work
         return setup;
     }
 
     private static <T> T or(T value, T fallback) {
         return value != null ? value : fallback;
-    }
-
-    static List<Integer> parseLayers(String text) {
-        List<Integer> sizes = new ArrayList<>();
-        for (String part : text.split(",")) {
-            try {
-                int size = Integer.parseInt(part.strip());
-                if (size < 1) {
-                    throw new NumberFormatException();
-                }
-                sizes.add(size);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("--layers must be positive whole numbers separated by commas, "
-                        + "e.g. 784,30,10; got '" + text + "'");
-            }
-        }
-        if (sizes.size() < 2) {
-            throw new IllegalArgumentException("--layers needs at least an input and an output size, e.g. 784,10; got '"
-                    + text + "'");
-        }
-        return sizes;
     }
 }

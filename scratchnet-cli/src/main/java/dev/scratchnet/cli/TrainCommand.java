@@ -9,6 +9,7 @@ import dev.scratchnet.io.ModelFile;
 import dev.scratchnet.io.ModelInfo;
 import dev.scratchnet.nn.Activation;
 import dev.scratchnet.nn.Architecture;
+import dev.scratchnet.tensor.Shape;
 import dev.scratchnet.nn.Network;
 import dev.scratchnet.tensor.Compute;
 import dev.scratchnet.train.Checkpoint;
@@ -141,7 +142,7 @@ final class TrainCommand implements Callable<Integer> {
         TrainConfig t = setup.training();
         out.printf(Locale.ROOT, "Training %s on %s: layers %s, %s hidden, %s output, %s cost, %s init, "
                         + "%s, eta %s (%s schedule), batch %d, %d epochs%s%s%s, seed %d, %d thread(s)%n", setup.name(),
-                dataset, setup.architecture().sizesText(), setup.hidden().id(), setup.output().id(), t.cost().id(),
+                dataset, setup.architecture().text(), setup.hidden().id(), setup.output().id(), t.cost().id(),
                 setup.init().id(), t.optimizer().kind().id(), t.learningRate(), t.schedule().kind().id(), t.batchSize(),
                 t.epochs(), t.l2() > 0 ? ", l2 " + t.l2() : "", t.l1() > 0 ? ", l1 " + t.l1() : "",
                 t.dropout() > 0 ? ", dropout " + t.dropout() : "", seed, threadCount);
@@ -217,9 +218,9 @@ final class TrainCommand implements Callable<Integer> {
 
     private static Network sameArchitecture(Network network, Architecture wanted, String what) {
         if (!network.architecture().equals(wanted)) {
-            throw new IllegalArgumentException(what + " holds a network of layers " + network.architecture().sizesText()
+            throw new IllegalArgumentException(what + " holds a network of layers " + network.architecture().text()
                     + " " + network.architecture().activations().stream().map(Activation::id).toList() + ", but this run's is "
-                    + wanted.sizesText() + " " + wanted.activations().stream().map(Activation::id).toList()
+                    + wanted.text() + " " + wanted.activations().stream().map(Activation::id).toList()
                     + "; give the same --preset and model flags");
         }
         return network;
@@ -228,6 +229,11 @@ final class TrainCommand implements Callable<Integer> {
     private static void checkShape(Architecture arch, DatasetStore.Loaded loaded) {
         int pixels = loaded.training().imageSize();
         int classes = loaded.spec().classNames().size();
+        Shape images = loaded.training().imageShape();
+        if (!arch.input().isFlat() && !arch.input().equals(images)) {
+            throw new DataException("--layers starts with " + arch.input() + " but " + loaded.spec().name()
+                    + " images are " + images + "; start it with " + images + " (or " + pixels + " for a flat input)");
+        }
         if (arch.inputSize() != pixels) {
             throw new DataException("--layers starts with " + arch.inputSize() + " but " + loaded.spec().name()
                     + " images have " + pixels + " pixels; start it with " + pixels);

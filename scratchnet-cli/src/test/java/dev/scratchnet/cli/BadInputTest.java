@@ -110,8 +110,28 @@ class BadInputTest {
     void layersThatDoNotFitTheData() {
         assertOneLineError(train("--layers", "100,10"), "--layers starts with 100", "784 pixels");
         assertOneLineError(train("--layers", "784,30,7"), "--layers ends with 7", "10 classes");
-        assertOneLineError(train("--layers", "784,x,10"), "--layers must be positive whole numbers");
+        assertOneLineError(train("--layers", "784,x,10"), "--layers item 2 'x' is not a layer", "maxpoolK");
         assertOneLineError(train("--layers", "784"), "at least an input and an output");
+    }
+
+    /** Every stack of layers that cannot work, named by position and text, with its input shape and why. */
+    @Test
+    void convolutionalStacksThatCannotWork() {
+        assertOneLineError(train("--layers", "1x28x28,conv5x5:20,maxpool2,conv5x5:40,maxpool2,conv5x5:80,10"),
+                "item 6 'conv5x5:80' (input 40x4x4)", "5x5 kernel is larger than its input 40x4x4");
+        assertOneLineError(train("--layers", "1x28x28,maxpool32,10"), "item 2 'maxpool32' (input 1x28x28)",
+                "32x32 window is larger");
+        assertOneLineError(train("--layers", "1x28x28,100,conv3x3:8,10"), "item 3 'conv3x3:8' (input 100)",
+                "before the dense layers");
+        assertOneLineError(train("--layers", "784,conv5x5:20,10"), "item 2 'conv5x5:20' (input 784)",
+                "not the flat vector 784", "1x28x28");
+        assertOneLineError(train("--layers", "784,maxpool2,10"), "item 2 'maxpool2' (input 784)", "flat vector");
+        assertOneLineError(train("--layers", "1x32x32,conv5x5:20,10"), "starts with 1x32x32", "mnist images are 1x28x28");
+        assertOneLineError(train("--layers", "1x28x28,conv5x5:20:q2,10"), "item 2 'conv5x5:20:q2' is not a layer");
+        assertOneLineError(train("--layers", "1x28x28,conv5x3:20,10"), "item 2 'conv5x3:20'", "kernels are square");
+        assertOneLineError(train("--layers", "1x28x28,conv3x3:8:p2,10"), "item 2 'conv3x3:8:p2'", "more than half");
+        assertOneLineError(train("--layers", "1x28x28,conv3x3:8,maxpool2"), "item 3 'maxpool2'", "output layer");
+        assertOneLineError(train("--layers", "28x28,10"), "item 1 '28x28' is not an input shape");
     }
 
     @Test

@@ -18,13 +18,22 @@ import java.util.Map;
  * of its state_dict name and shape: a dense layer N's are {@code layers.N.weight} [outputs, inputs] and
  * {@code layers.N.bias} [outputs], as in PyTorch's Linear.
  *
+ * A convolution N's weight is [out_channels, in_channels, kh, kw], as in PyTorch's Conv2d.
+ *
  * <p>The metadata key {@code architecture} holds {@code {"layers": [...]}}, one object per layer with its
  * {@code type}; a dense layer's is {@code {"type": "dense", "inputs": n_in, "outputs": n_out,
- * "activation": "sigmoid"|"tanh"|"relu"|"softmax"}}.
+ * "activation": "sigmoid"|"tanh"|"relu"|"softmax"}}. A convolutional network's (format version 2) also
+ * holds {@code "input": "1x28x28"} and {@code "text"}, the {@code --layers} string, and its layers
+ * {@code {"type": "conv", "kernel": K, "filters": F, "stride": S, "padding": P, "activation": id}} and
+ * {@code {"type": "maxpool", "window": K, "activation": id}}. Dense networks are still written as version 1,
+ * which every earlier ScratchNet reads.
  */
 public final class ModelFile {
 
+    /** The version written for dense networks. */
     public static final String FORMAT_VERSION = "1";
+    /** The version written for networks with convolution or pooling layers. */
+    public static final String CONV_FORMAT_VERSION = "2";
 
     /** A loaded model. */
     public record Model(Network network, ModelInfo info) {
@@ -56,7 +65,7 @@ public final class ModelFile {
     public static Map<String, String> metadata(Network network, ModelInfo info) {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", "scratchnet");
-        meta.put("format_version", FORMAT_VERSION);
+        meta.put("format_version", network.architecture().convolutional() ? CONV_FORMAT_VERSION : FORMAT_VERSION);
         meta.put("architecture", Json.write(architectureJson(network.architecture())));
         meta.put("training", Json.write(info.training()));
         meta.put("dataset", info.dataset());
@@ -82,9 +91,10 @@ public final class ModelFile {
         if (!"scratchnet".equals(meta.get("format")) || version == null) {
             throw SafeTensors.corrupt(source, "it is a safetensors file but not a ScratchNet model (no format metadata)");
         }
-        if (!version.equals(FORMAT_VERSION)) {
+        if (!version.equals(FORMAT_VERSION) && !version.equals(CONV_FORMAT_VERSION)) {
             throw new ModelFormatException(source + " has model format version " + version
-                    + "; this ScratchNet reads version " + FORMAT_VERSION + " (upgrade ScratchNet)");
+                    + "; this ScratchNet reads versions " + FORMAT_VERSION + " and " + CONV_FORMAT_VERSION
+                    + " (upgrade ScratchNet)");
         }
         Architecture arch = parseArchitecture(required(meta, "architecture", source), source);
         Network network = new Network(arch);
@@ -101,7 +111,7 @@ public final class ModelFile {
         long layerTensors = contents.tensors().keySet().stream().filter(name -> name.startsWith("layers.")).count();
         if (layerTensors != network.parameters().size()) {
             throw SafeTensors.corrupt(source, "it holds " + layerTensors + " layer tensors but its architecture "
-                    + arch.sizesText() + " needs " + network.parameters().size());
+                    + arch.text() + " needs " + network.parameters().size());
         }
         ModelInfo info = new ModelInfo(asMap(parse(meta.getOrDefault("training", "{}"), source)),
                 meta.getOrDefault("dataset", ""), meta.getOrDefault("dataset_sha256", ""),
@@ -124,37 +134,86 @@ public final class ModelFile {
             if (spec instanceof LayerSpec.Dense dense) {
                 layer.put("inputs", input.size());
                 layer.put("outputs", dense.outputs());
+            } else if (spec instanceof LayerSpec.Conv conv) {
+                layer.put("kernel", conv.kernel());
+                layer.put("filters", conv.filters());
+                layer.put("stride", conv.stride());
+                layer.put("padding", conv.padding());
+            } else if (spec instanceof LayerSpec.MaxPool pool) {
+                layer.put("window", pool.window());
             }
             layer.put("activation", spec.activation().id());
             layers.add(layer);
             input = spec.outputShape(input);
         }
-        return Map.of("layers", layers);
+        Map<String, Object> json = new LinkedHashMap<>();
+        if (arch.convolutional()) {
+            json.put("input", arch.input().toString());
+            json.put("text", arch.text());
+        }
+        json.put("layers", layers);
+        return json;
     }
 
     static Architecture parseArchitecture(String json, String source) {
         try {
-            List<Integer> sizes = new ArrayList<>();
-            List<Activation> activations = new ArrayList<>();
-            for (Object o : (List<?>) asMap(parse(json, source)).get("layers")) {
+            Map<String, Object> root = asMap(parse(json, source));
+            List<LayerSpec> layers = new ArrayList<>();
+            Integer flatInputs = null;
+            for (Object o : (List<?>) root.get("layers")) {
                 Map<String, Object> layer = asMap(o);
-                if (!"dense".equals(layer.get("type"))) {
-                    throw new IllegalArgumentException("unknown layer type " + layer.get("type"));
+                if (layers.isEmpty() && "dense".equals(layer.get("type"))) {
+                    flatInputs = number(layer, "inputs");
                 }
-                int in = ((Number) layer.get("inputs")).intValue();
-                if (!sizes.isEmpty() && sizes.get(sizes.size() - 1) != in) {
-                    throw new IllegalArgumentException("layer inputs " + in + " do not chain");
-                }
-                if (sizes.isEmpty()) {
-                    sizes.add(in);
-                }
-                sizes.add(((Number) layer.get("outputs")).intValue());
-                activations.add(Activation.parse((String) layer.get("activation")));
+                layers.add(layerSpec(layer));
             }
-            return new Architecture(sizes, activations);
+            if (root.get("input") == null && flatInputs == null) {
+                throw new IllegalArgumentException("no input shape");
+            }
+            Shape input = root.get("input") != null ? Architecture.parseInput(String.valueOf(root.get("input")))
+                    : Shape.flat(flatInputs);
+            Architecture arch = new Architecture(input, layers);
+            checkChained(root, arch);
+            return arch;
         } catch (RuntimeException e) {
             throw SafeTensors.corrupt(source, "its architecture metadata is invalid (" + e.getMessage() + ")");
         }
+    }
+
+    private static LayerSpec layerSpec(Map<String, Object> layer) {
+        Activation activation = Activation.parse((String) layer.get("activation"));
+        Object type = layer.get("type");
+        if ("dense".equals(type)) {
+            return new LayerSpec.Dense(number(layer, "outputs"), activation);
+        }
+        if ("conv".equals(type)) {
+            return new LayerSpec.Conv(number(layer, "kernel"), number(layer, "filters"), number(layer, "stride"),
+                    number(layer, "padding"), activation);
+        }
+        if ("maxpool".equals(type)) {
+            return new LayerSpec.MaxPool(number(layer, "window"), activation);
+        }
+        throw new IllegalArgumentException("unknown layer type " + type);
+    }
+
+    /** Every dense layer's recorded inputs must be what the layers before it make. */
+    private static void checkChained(Map<String, Object> root, Architecture arch) {
+        List<?> layers = (List<?>) root.get("layers");
+        Shape shape = arch.input();
+        for (int l = 0; l < layers.size(); l++) {
+            Map<String, Object> layer = asMap(layers.get(l));
+            if ("dense".equals(layer.get("type")) && number(layer, "inputs") != shape.size()) {
+                throw new IllegalArgumentException("layer inputs " + number(layer, "inputs") + " do not chain");
+            }
+            shape = arch.layers().get(l).outputShape(shape);
+        }
+    }
+
+    private static int number(Map<String, Object> layer, String key) {
+        if (!(layer.get(key) instanceof Number n)) {
+            throw new IllegalArgumentException("a " + layer.get("type") + " layer needs a number " + key);
+        }
+        return n.intValue();
     }
 
     private static float[] tensor(SafeTensors.Contents contents, String name, int[] shape, String source) {

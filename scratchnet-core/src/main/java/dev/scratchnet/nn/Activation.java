@@ -7,10 +7,12 @@ import dev.scratchnet.tensor.Names;
  * Activation functions σ, applied row by row to a mini-batch of weighted inputs z [rows × cols].
  *
  * <p>{@code sigmoid}, {@code tanh} and {@code relu} act element by element and may sit in any layer;
- * {@code softmax} normalizes each row into probabilities and is for the output layer only.
+ * {@code softmax} normalizes each row into probabilities and is for the output layer only. {@code identity}
+ * (a = z) is what a convolution followed by max-pooling uses, so that the pooling layer applies the
+ * activation after it, as network3.py does: a = σ(maxpool(conv(x)) + b).
  */
 public enum Activation {
-    SIGMOID, TANH, RELU, SOFTMAX;
+    SIGMOID, TANH, RELU, SOFTMAX, IDENTITY;
 
     /** The lower-case name used on the command line and in model files. */
     public String id() {
@@ -24,6 +26,11 @@ public enum Activation {
 
     public boolean allowedInHiddenLayer() {
         return this != SOFTMAX;
+    }
+
+    /** Whether {@code --activation} may name it: sigmoid, tanh and relu. */
+    public boolean userHidden() {
+        return this == SIGMOID || this == TANH || this == RELU;
     }
 
     public boolean allowedInOutputLayer() {
@@ -50,6 +57,7 @@ public enum Activation {
                     softmaxRow(z, a, r * cols, cols);
                 }
             }
+            case IDENTITY -> System.arraycopy(z, 0, a, 0, count);
             default -> throw new IllegalStateException(name());
         }
     }
@@ -75,6 +83,7 @@ public enum Activation {
                     delta[i] = z[i] > 0f ? delta[i] : 0f; // relu'(z) = 1 if z > 0 else 0
                 }
             }
+            case IDENTITY -> { } // identity'(z) = 1
             default -> throw new IllegalStateException(id() + " has no element-wise derivative");
         }
     }

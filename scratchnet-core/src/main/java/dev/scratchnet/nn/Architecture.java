@@ -23,10 +23,37 @@ public record Architecture(Shape input, List<LayerSpec> layers) {
                 throw new IllegalArgumentException(layers.get(l).activation().id() + " is for the output layer only");
             }
         }
-        Activation out = layers.get(layers.size() - 1).activation();
-        if (!out.allowedInOutputLayer()) {
-            throw new IllegalArgumentException("output activation must be sigmoid or softmax, got " + out.id());
+        LayerSpec last = layers.get(layers.size() - 1);
+        if (!(last instanceof LayerSpec.Dense)) {
+            throw new IllegalArgumentException("the output layer must be dense (a number of classes), got " + last);
         }
+        if (!last.activation().allowedInOutputLayer()) {
+            throw new IllegalArgumentException("output activation must be sigmoid or softmax, got " + last.activation().id());
+        }
+        Shape shape = input;
+        for (LayerSpec layer : layers) {
+            shape = layer.outputShape(shape);
+        }
+    }
+
+    /**
+     * Parses the {@code --layers} grammar ({@link LayerGrammar}): e.g. {@code 784,30,10} or
+     * {@code 1x28x28,conv5x5:20,maxpool2,conv5x5:40,maxpool2,100,10}, every hidden layer with the
+     * {@code hidden} activation (a convolution followed by pooling hands it to the pooling layer) and the
+     * last with {@code output}.
+     */
+    public static Architecture parse(String text, Activation hidden, Activation output) {
+        return LayerGrammar.parse(text, hidden, output);
+    }
+
+    /** An input shape as the grammar's first item writes it: {@code 784} or {@code 1x28x28}. */
+    public static Shape parseInput(String text) {
+        return LayerGrammar.input(text.strip());
+    }
+
+    /** Whether any layer is a convolution or pooling. */
+    public boolean convolutional() {
+        return layers.stream().anyMatch(l -> !(l instanceof LayerSpec.Dense));
     }
 
     /**
@@ -109,8 +136,8 @@ public record Architecture(Shape input, List<LayerSpec> layers) {
         return sizes;
     }
 
-    /** As the {@code --layers} flag writes it, e.g. {@code 784,30,10}. */
-    public String sizesText() {
+    /** As the {@code --layers} flag writes it, e.g. {@code 784,30,10} or {@code 1x28x28,conv5x5:20,maxpool2,10}. */
+    public String text() {
         List<String> items = new ArrayList<>();
         items.add(input.toString());
         layers.forEach(l -> items.add(l.toString()));

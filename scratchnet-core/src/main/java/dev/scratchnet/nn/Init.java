@@ -33,7 +33,15 @@ public enum Init {
 
     /** Fills weights [nOut × nIn] and biases [nOut] from the given generator. */
     public void fill(float[] weights, float[] biases, int nIn, Random random) {
-        int nOut = biases.length;
+        fill(weights, biases, nIn, biases.length, random);
+    }
+
+    /**
+     * Fills weights and biases with the given fans: for a dense layer n_in and n_out; for a convolution
+     * n_in = C_in·K·K and n_out = C_out·K·K (the inputs and outputs one weight's filter touches, as in
+     * PyTorch's fan computation).
+     */
+    public void fill(float[] weights, float[] biases, int nIn, int nOut, Random random) {
         double std = switch (this) {
             case NORMAL -> 1.0;
             case FAN_IN -> Math.sqrt(1.0 / nIn);

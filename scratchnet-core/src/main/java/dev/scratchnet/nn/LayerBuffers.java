@@ -18,11 +18,20 @@ public final class LayerBuffers {
     final float dropout;
     final float[] mask;
     final float[] dropped;
+    /** A layer's own scratch arrays (a convolution's unfolded patches, say), sized by the layer. */
+    final float[][] work;
+    /** A layer's own indices (max-pooling's winners), sized by the layer. */
+    final int[] indices;
     float[] inputGradient;
     boolean deltaGiven;
     private final int capacity;
 
     LayerBuffers(int capacity, int inputSize, int outputSize, float dropout) {
+        this(capacity, inputSize, outputSize, dropout, new int[0], 0);
+    }
+
+    /** With scratch arrays of the given lengths and {@code indexCount} indices. */
+    LayerBuffers(int capacity, int inputSize, int outputSize, float dropout, int[] workSizes, int indexCount) {
         if (!(dropout >= 0f && dropout < 1f)) {
             throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
         }
@@ -33,6 +42,11 @@ public final class LayerBuffers {
         this.dropout = dropout;
         this.mask = dropout > 0f ? new float[capacity * inputSize] : null;
         this.dropped = dropout > 0f ? new float[capacity * inputSize] : null;
+        this.work = new float[workSizes.length][];
+        for (int i = 0; i < workSizes.length; i++) {
+            work[i] = new float[workSizes[i]];
+        }
+        this.indices = new int[indexCount];
     }
 
     public int capacity() {

@@ -11,6 +11,10 @@ public record Shape(int channels, int rows, int cols) {
         if (channels < 1 || rows < 1 || cols < 1) {
             throw new IllegalArgumentException("a shape needs positive sizes, got " + channels + "x" + rows + "x" + cols);
         }
+        if ((long) channels * rows * cols > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("a shape of " + channels + "x" + rows + "x" + cols
+                    + " has more values than an array holds");
+        }
     }
 
     /** A flat vector of n values: n × 1 × 1. */

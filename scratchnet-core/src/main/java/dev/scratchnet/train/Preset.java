@@ -15,13 +15,13 @@ import java.util.Map;
  * fields; data and run flags (data set, seed, threads, monitoring) are not part of a preset.
  *
  * @param name     as given to {@code --preset}
- * @param layers   layer sizes, input first
+ * @param layers   the layers in the {@code --layers} grammar, input first, e.g. {@code 784,30,10}
  * @param hidden   activation of every hidden layer
  * @param output   activation of the output layer
  * @param init     weight initialization
  * @param training how to train
  */
-public record Preset(String name, List<Integer> layers, Activation hidden, Activation output, Init init,
+public record Preset(String name, String layers, Activation hidden, Activation output, Init init,
                      TrainConfig training) {
 
     private static final Optimizer.Config MOMENTUM_09 = new Optimizer.Config(Optimizer.Kind.MOMENTUM, 0.9f, 0.9f, 0.999f);
@@ -31,18 +31,18 @@ public record Preset(String name, List<Integer> layers, Activation hidden, Activ
      * The base that flags start from when no preset is named: [784,30,10] sigmoid, softmax output,
      * cross-entropy, N(0, 1/n_in) weights, plain SGD with η = 0.5, mini-batch 10, 30 epochs.
      */
-    public static final Preset PLAIN = new Preset("custom", List.of(784, 30, 10), Activation.SIGMOID,
+    public static final Preset PLAIN = new Preset("custom", "784,30,10", Activation.SIGMOID,
             Activation.SOFTMAX, Init.FAN_IN, new TrainConfig(30, 10, 0.5f, Cost.CROSS_ENTROPY));
 
     /** Chapter 1 of the book: network.py's [784,30,10] sigmoid network, quadratic cost, η = 3.0, m = 10, 30 epochs. */
-    public static final Preset BOOK_CH1 = new Preset("book-ch1", List.of(784, 30, 10), Activation.SIGMOID,
+    public static final Preset BOOK_CH1 = new Preset("book-ch1", "784,30,10", Activation.SIGMOID,
             Activation.SIGMOID, Init.NORMAL, new TrainConfig(30, 10, 3.0f, Cost.QUADRATIC));
 
     /**
      * Chapter 3 of the book: network2.py's [784,100,10] sigmoid network with sigmoid outputs, cross-entropy,
      * L2 with λ = 5.0, η = 0.5, m = 10, 30 epochs, N(0, 1) weights (large_weight_initializer).
      */
-    public static final Preset BOOK_CH3 = new Preset("book-ch3", List.of(784, 100, 10), Activation.SIGMOID,
+    public static final Preset BOOK_CH3 = new Preset("book-ch3", "784,100,10", Activation.SIGMOID,
             Activation.SIGMOID, Init.NORMAL, new TrainConfig(30, 10, 0.5f, Cost.CROSS_ENTROPY).withL2(5.0f));
 
     /**
@@ -50,7 +50,7 @@ public record Preset(String name, List<Integer> layers, Activation hidden, Activ
      * a 2-core machine: [784,512,512,10] ReLU (he init), softmax, momentum 0.9, η 0.05 on a cosine schedule,
      * mini-batch 32, 20 epochs (measured figures in the README's results table).
      */
-    public static final Preset DEFAULT = new Preset("default", List.of(784, 512, 512, 10), Activation.RELU,
+    public static final Preset DEFAULT = new Preset("default", "784,512,512,10", Activation.RELU,
             Activation.SOFTMAX, Init.HE, new TrainConfig(20, 32, 0.05f, Cost.CROSS_ENTROPY)
                     .withOptimizer(MOMENTUM_09).withSchedule(COSINE));
 
@@ -58,7 +58,7 @@ public record Preset(String name, List<Integer> layers, Activation hidden, Activ
      * The most accurate MLP found without augmentation: [784,1024,1024,10] ReLU (he init), softmax, inverted
      * dropout 0.3, momentum 0.9, η 0.05 on a cosine schedule, mini-batch 64, 40 epochs.
      */
-    public static final Preset MLP_PLAIN = new Preset("mlp-plain", List.of(784, 1024, 1024, 10), Activation.RELU,
+    public static final Preset MLP_PLAIN = new Preset("mlp-plain", "784,1024,1024,10", Activation.RELU,
             Activation.SOFTMAX, Init.HE, new TrainConfig(40, 64, 0.05f, Cost.CROSS_ENTROPY)
                     .withOptimizer(MOMENTUM_09).withDropout(0.3f).withSchedule(COSINE));
 
@@ -67,10 +67,6 @@ public record Preset(String name, List<Integer> layers, Activation hidden, Activ
             Init.HE, MLP_PLAIN.training.withEpochs(80).withAugmentation(Augmentation.ELASTIC));
 
     public static final List<Preset> ALL = List.of(DEFAULT, BOOK_CH1, BOOK_CH3, MLP_PLAIN, MLP_BEST);
-
-    public Preset {
-        layers = List.copyOf(layers);
-    }
 
     public static Preset named(String name) {
         for (Preset p : ALL) {
@@ -83,7 +79,7 @@ public record Preset(String name, List<Integer> layers, Activation hidden, Activ
     }
 
     public Architecture architecture() {
-        return Architecture.of(layers, hidden, output);
+        return Architecture.parse(layers, hidden, output);
     }
 
     /** The setup as metadata for model files. */
@@ -91,7 +87,7 @@ public record Preset(String name, List<Integer> layers, Activation hidden, Activ
         TrainConfig t = training;
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("preset", name);
-        m.put("layers", architecture().sizesText());
+        m.put("layers", architecture().text());
         m.put("activation", hidden.id());
         m.put("output", output.id());
         m.put("cost", t.cost().id());

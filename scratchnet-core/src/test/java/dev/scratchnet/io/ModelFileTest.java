@@ -75,7 +75,7 @@ class ModelFileTest {
     void theGoldenVersion1FileStillLoadsAndComputesWhatNumpyComputed() throws IOException {
         Path golden = copyResource("golden/model-v1.safetensors");
         ModelFile.Model model = ModelFile.load(golden);
-        assertThat(model.network().architecture().sizesText()).isEqualTo("4,3,2");
+        assertThat(model.network().architecture().text()).isEqualTo("4,3,2");
         assertThat(model.info().testAccuracy()).isEqualTo(0.5);
         assertThat(model.info().classNames()).containsExactly("a", "b");
         Map<?, ?> expected = (Map<?, ?>) Json.parse(resourceText("golden/model-v1.expected.json"));

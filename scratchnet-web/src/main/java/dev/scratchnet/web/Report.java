@@ -63,7 +63,7 @@ public final class Report {
                 .append("<style>body{font-family:system-ui,sans-serif;margin:24px;color:#222}h2{margin-top:28px}"
                         + "img{border:1px solid #ccc;max-width:100%}</style></head><body>")
                 .append("<h1>ScratchNet report</h1><p>Model <code>").append(escape(modelFile.toString()))
-                .append("</code>: layers ").append(network.architecture().sizesText()).append(", trained on ")
+                .append("</code>: layers ").append(network.architecture().text()).append(", trained on ")
                 .append(escape(model.info().dataset())).append(String.format(Locale.ROOT,
                         ". Test accuracy %.2f%% (%d of %d).</p>", 100.0 * correct / test.size(), correct, test.size()));
         if (!metrics.isEmpty()) {
