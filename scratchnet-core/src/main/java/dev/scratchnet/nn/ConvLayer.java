@@ -9,7 +9,7 @@ import java.util.Random;
  * A convolutional layer (the book's chapter 6): F filters of C × K × K slide over the input with stride S
  * and zero padding P; z[n, f, y, x] = b_f + Σ_{c,ky,kx} w[f, c, ky, kx] · x[n, c, y·S + ky − P, x·S + kx − P],
  * then a = σ(z). Followed by max-pooling, its activation is the identity and the pooling layer applies σ
- * after it.
+ * after it (then z is not kept apart from a).
  *
  * <p>A whole mini-batch at once, by unfolding ({@link Patches}): with cols [C·K·K × N] the patches of all
  * N = m·OH·OW output positions, the convolution is the product Z = W · cols [F × N], on the shared pool of
@@ -22,6 +22,7 @@ public final class ConvLayer implements Layer {
     private static final int BY_CHANNEL = 1;
     private static final int COL_GRADIENT = 2;
     private static final int WEIGHT_GRADIENT = 3;
+    private static final int WEIGHT_GRADIENT_T = 4;
 
     private final LayerSpec.Conv spec;
     private final Patches patches;
@@ -84,8 +85,43 @@ public final class ConvLayer implements Layer {
     public LayerBuffers buffers(int capacity, float dropout) {
         int n = Math.multiplyExact(capacity, patches.positions());
         int cols = Math.multiplyExact(patches.patchSize(), n);
-        return new LayerBuffers(capacity, inputShape().size(), outputShape().size(), dropout,
-                new int[] {cols, filters * n, cols, weights.length}, 0);
+        return new Buffers(this, capacity, dropout, new int[] {cols, filters * n, cols, weights.length, weights.length});
+    }
+
+    /**
+     * A convolution's buffers, with the unfolding and folding as parts the pool of threads shares, image
+     * by image; made once per workspace, so that a step allocates nothing.
+     */
+    static final class Buffers extends LayerBuffers {
+        private final Patches patches;
+        private final Compute.Parts unfold = this::unfold;
+        private final Compute.Parts fold = this::fold;
+        private float[] source;
+        private int rows;
+
+        Buffers(ConvLayer layer, int capacity, float dropout, int[] work) {
+            super(capacity, layer.inputShape().size(), layer.outputShape().size(), dropout, work, 0);
+            this.patches = layer.patches;
+        }
+
+        void unfold(Compute compute, float[] x, int rows) {
+            this.source = x;
+            this.rows = rows;
+            compute.forEach(rows, unfold);
+        }
+
+        void fold(Compute compute, int rows) {
+            this.rows = rows;
+            compute.forEach(rows, fold);
+        }
+
+        private void unfold(int from, int to) {
+            patches.unfold(source, rows, work[COLS], from, to);
+        }
+
+        private void fold(int from, int to) {
+            patches.fold(work[COL_GRADIENT], rows, inputGradient, from, to);
+        }
     }
 
     /** Z = W · cols [F × N], then z [m × F × OH·OW] = Z + b, and a = σ(z). */
@@ -94,8 +130,10 @@ public final class ConvLayer implements Layer {
         int n = rows * patches.positions();
         float[] cols = b.work[COLS];
         float[] byChannel = b.work[BY_CHANNEL];
-        patches.unfold(input, rows, cols);
+        ((Buffers) b).unfold(compute, input, rows);
         compute.ab(weights, cols, byChannel, filters, n, patches.patchSize(), false);
+        boolean linear = activation() == Activation.IDENTITY; // before pooling: a = z, so write a alone
+        float[] z = linear ? b.output : b.z;
         int positions = patches.positions();
         for (int image = 0; image < rows; image++) {
             for (int f = 0; f < filters; f++) {
@@ -103,11 +141,13 @@ public final class ConvLayer implements Layer {
                 int to = (image * filters + f) * positions;
                 float bias = biases[f];
                 for (int p = 0; p < positions; p++) {
-                    b.z[to + p] = byChannel[from + p] + bias;
+                    z[to + p] = byChannel[from + p] + bias;
                 }
             }
         }
-        activation().apply(b.z, b.output, rows, filters * positions);
+        if (!linear) {
+            activation().apply(z, b.output, rows, filters * positions);
+        }
     }
 
     @Override
@@ -120,10 +160,12 @@ public final class ConvLayer implements Layer {
         if (b.inputGradient != null) { // before the step below changes W
             float[] dcols = b.work[COL_GRADIENT];
             compute.atb(weights, delta, dcols, patches.patchSize(), n, filters); // BP2: ∂C/∂cols = Wᵀ · δ [C·K·K × N]
-            patches.fold(dcols, rows, b.inputGradient); // BP2: ∂C/∂x sums each input's patches [m × C·H·W]
+            ((Buffers) b).fold(compute, rows); // BP2: ∂C/∂x sums each input's patches [m × C·H·W]
         }
         float[] nablaW = stepScale == 0f ? parameters.get(0).gradient() : b.work[WEIGHT_GRADIENT];
-        compute.abt(delta, b.work[COLS], nablaW, filters, patches.patchSize(), n); // BP4: ∂C/∂W = δ · colsᵀ [F × C·K·K]
+        float[] nablaWt = b.work[WEIGHT_GRADIENT_T];
+        compute.abt(b.work[COLS], delta, nablaWt, patches.patchSize(), filters, n); // BP4: (∂C/∂W)ᵀ = cols · δᵀ [C·K·K × F]
+        transpose(nablaWt, nablaW, patches.patchSize(), filters);
         if (stepScale == 0f) {
             float[] nablaB = parameters.get(1).gradient();
             for (int f = 0; f < filters; f++) {
@@ -149,6 +191,18 @@ public final class ConvLayer implements Layer {
             }
         }
         return out;
+    }
+
+    /**
+     * out [cols × rows] = inᵀ for in [rows × cols]. The weight gradient is computed transposed, cols · δᵀ,
+     * because packing the small δ for that product is far cheaper than packing the large cols for δ · colsᵀ.
+     */
+    private static void transpose(float[] in, float[] out, int rows, int cols) {
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                out[c * rows + r] = in[r * cols + c];
+            }
+        }
     }
 
     private static float sum(float[] values, int from, int count) {

@@ -65,10 +65,21 @@ public final class MaxPoolLayer implements Layer {
     /** z = the maximum of each block, its input's index kept for backpropagation; a = σ(z). */
     @Override
     public void forward(Compute compute, float[] x, int rows, LayerBuffers b) {
+        int planes = rows * input.channels();
+        if (spec.window() == 2) {
+            forward2(x, planes, b.z, b.indices);
+        } else {
+            forwardAny(x, planes, b.z, b.indices);
+        }
+        activation().apply(b.z, b.output, rows, output.size());
+    }
+
+    /** Any window: the first largest value of each block. */
+    private void forwardAny(float[] x, int planes, float[] z, int[] winners) {
         int k = spec.window();
         int w = input.cols();
         int at = 0;
-        for (int plane = 0; plane < rows * input.channels(); plane++) {
+        for (int plane = 0; plane < planes; plane++) {
             int from = plane * input.rows() * w;
             for (int oy = 0; oy < output.rows(); oy++) {
                 for (int ox = 0; ox < output.cols(); ox++) {
@@ -81,12 +92,40 @@ public final class MaxPoolLayer implements Layer {
                             }
                         }
                     }
-                    b.z[at] = x[best];
-                    b.indices[at++] = best;
+                    z[at] = x[best];
+                    winners[at++] = best;
                 }
             }
         }
-        activation().apply(b.z, b.output, rows, output.size());
+    }
+
+    /**
+     * The 2 × 2 window the book uses, unrolled and without branches (random winners defeat branch
+     * prediction): the same winners as {@link #forwardAny}, except between a −0 and a +0, equal values.
+     */
+    private void forward2(float[] x, int planes, float[] z, int[] winners) {
+        int w = input.cols();
+        int at = 0;
+        for (int plane = 0; plane < planes; plane++) {
+            int from = plane * input.rows() * w;
+            for (int oy = 0; oy < output.rows(); oy++) {
+                int top = from + 2 * oy * w;
+                for (int ox = 0; ox < output.cols(); ox++) {
+                    int i = top + 2 * ox;
+                    int best = larger(x, i, i + 1);
+                    best = larger(x, best, i + w);
+                    best = larger(x, best, i + w + 1);
+                    z[at] = x[best];
+                    winners[at++] = best;
+                }
+            }
+        }
+    }
+
+    /** j when x[j] > x[i], else i: the sign bit of x[i] − x[j] chooses. */
+    private static int larger(float[] x, int i, int j) {
+        int jWins = Float.floatToRawIntBits(x[i] - x[j]) >>> 31;
+        return i + ((j - i) & -jWins);
     }
 
     @Override

@@ -32,12 +32,17 @@ record Patches(Shape input, int kernel, int stride, int padding, Shape output) {
 
     /** Unfolds {@code rows} images x [rows × C·H·W] into cols [C·K·K × rows·OH·OW]. */
     void unfold(float[] x, int rows, float[] cols) {
+        unfold(x, rows, cols, 0, rows);
+    }
+
+    /** The columns of images [from, to) of that unfolding (parts of a batch may be unfolded in parallel). */
+    void unfold(float[] x, int rows, float[] cols, int from, int to) {
         int n = rows * positions();
         for (int c = 0; c < input.channels(); c++) {
             for (int ky = 0; ky < kernel; ky++) {
                 for (int kx = 0; kx < kernel; kx++) {
                     int row = (c * kernel + ky) * kernel + kx;
-                    for (int image = 0; image < rows; image++) {
+                    for (int image = from; image < to; image++) {
                         unfoldRow(x, image, c, ky, kx, cols, row * n + image * positions());
                     }
                 }
@@ -77,7 +82,12 @@ record Patches(Shape input, int kernel, int stride, int padding, Shape output) {
      * [C·K·K × rows·OH·OW]. {@code grad} is overwritten.
      */
     void fold(float[] dcols, int rows, float[] grad) {
-        Arrays.fill(grad, 0, rows * input.size(), 0f);
+        fold(dcols, rows, grad, 0, rows);
+    }
+
+    /** Images [from, to) of that sum. */
+    void fold(float[] dcols, int rows, float[] grad, int from, int to) {
+        Arrays.fill(grad, from * input.size(), to * input.size(), 0f);
         int n = rows * positions();
         int h = input.rows();
         int w = input.cols();
@@ -88,17 +98,24 @@ record Patches(Shape input, int kernel, int stride, int padding, Shape output) {
                     int row = (c * kernel + ky) * kernel + kx;
                     int lo = firstInside(kx, ow);
                     int hi = lastInside(kx, w, ow);
-                    for (int image = 0; image < rows; image++) {
-                        int from = (image * input.channels() + c) * h * w;
+                    for (int image = from; image < to; image++) {
+                        int plane = (image * input.channels() + c) * h * w;
                         int at = row * n + image * positions();
                         for (int oy = 0; oy < output.rows(); oy++) {
                             int iy = oy * stride + ky - padding;
                             if (iy < 0 || iy >= h) {
                                 continue;
                             }
-                            int rowStart = from + iy * w + kx - padding;
-                            for (int ox = lo; ox < hi; ox++) {
-                                grad[rowStart + ox * stride] += dcols[at + oy * ow + ox];
+                            int rowStart = plane + iy * w + kx - padding;
+                            int src = at + oy * ow;
+                            if (stride == 1) {
+                                for (int ox = lo; ox < hi; ox++) {
+                                    grad[rowStart + ox] += dcols[src + ox];
+                                }
+                            } else {
+                                for (int ox = lo; ox < hi; ox++) {
+                                    grad[rowStart + ox * stride] += dcols[src + ox];
+                                }
                             }
                         }
                     }

@@ -23,6 +23,11 @@ public final class Compute implements AutoCloseable {
     static final long PARALLEL_MIN_WORK = 1L << 17;
     /** A·Bᵀ products with fewer rows than this are split by columns instead. */
     private static final int MIN_ROWS_PER_PART = 8;
+    /**
+     * A·B products with fewer rows than this (a convolution's filters times its unfolded patches) are split
+     * by columns, so that each part packs only its columns of B and keeps the full height of its tiles.
+     */
+    static final int COLUMN_SPLIT_ROWS = 64;
     private static final long SPIN_NANOS = 200_000;
 
     private final MatMul kernel;
@@ -58,6 +63,30 @@ public final class Compute implements AutoCloseable {
         return workers.length + 1;
     }
 
+    /** Work that can be split into ranges of items, each range done by one thread. */
+    @FunctionalInterface
+    public interface Parts {
+        /** Does the items [from, to). */
+        void run(int from, int to);
+    }
+
+    /**
+     * Runs {@code parts} over the items [0, count) split evenly across the pool (or on the calling thread
+     * when the pool is busy or count is 1). The parts must write disjoint memory. Allocates nothing.
+     */
+    public void forEach(int count, Parts parts) {
+        if (workers.length == 0 || count < 2 || !busy.compareAndSet(false, true)) {
+            parts.run(0, count);
+            return;
+        }
+        try {
+            job.setParts(parts, count, workers.length + 1);
+            dispatch();
+        } finally {
+            busy.set(false);
+        }
+    }
+
     /** C[m×n] = A[m×k]·B[k×n], or C += A·B when {@code accumulate}. */
     public void ab(float[] a, float[] b, float[] c, int m, int n, int k, boolean accumulate) {
         run(Op.AB, a, b, c, m, n, k, 1f, accumulate);
@@ -79,7 +108,7 @@ public final class Compute implements AutoCloseable {
     }
 
     private void run(Op op, float[] a, float[] b, float[] c, int m, int n, int k, float alpha, boolean accumulate) {
-        boolean splittable = m >= MIN_ROWS_PER_PART * 2 || op == Op.ABT && n >= 16;
+        boolean splittable = m >= MIN_ROWS_PER_PART * 2 || op != Op.ATB && n >= 16;
         boolean parallel = workers.length > 0 && (long) m * n * k >= PARALLEL_MIN_WORK && splittable
                 && busy.compareAndSet(false, true);
         if (!parallel) {
@@ -88,19 +117,24 @@ public final class Compute implements AutoCloseable {
         }
         try {
             job.set(op, a, b, c, m, n, k, alpha, accumulate, workers.length + 1);
-            pending.set(workers.length);
-            generation++;
-            for (Worker w : workers) {
-                LockSupport.unpark(w.thread);
-            }
-            job.runPart(kernel, workers.length); // the last part, the larger when sizes differ: the caller starts first
-            while (pending.get() != 0) {
-                Thread.onSpinWait();
-            }
-            job.rethrow();
+            dispatch();
         } finally {
             busy.set(false);
         }
+    }
+
+    /** Hands the job set to the workers, does the last part itself, and waits for theirs. */
+    private void dispatch() {
+        pending.set(workers.length);
+        generation++;
+        for (Worker w : workers) {
+            LockSupport.unpark(w.thread);
+        }
+        job.runPart(kernel, workers.length); // the last part, the larger when sizes differ: the caller starts first
+        while (pending.get() != 0) {
+            Thread.onSpinWait();
+        }
+        job.rethrow();
     }
 
     @Override
@@ -111,7 +145,7 @@ public final class Compute implements AutoCloseable {
         }
     }
 
-    private enum Op { AB, ATB, ABT }
+    private enum Op { AB, ATB, ABT, PARTS }
 
     /** The product being shared; written by the caller before it bumps {@code generation}. */
     private static final class Job {
@@ -120,6 +154,7 @@ public final class Compute implements AutoCloseable {
         private int m, n, k, parts;
         private float alpha;
         private boolean accumulate;
+        private Parts work;
         private volatile Throwable failure;
 
         void set(Op op, float[] a, float[] b, float[] c, int m, int n, int k, float alpha, boolean accumulate,
@@ -137,11 +172,23 @@ public final class Compute implements AutoCloseable {
             this.failure = null;
         }
 
+        void setParts(Parts parts, int count, int threads) {
+            this.op = Op.PARTS;
+            this.work = parts;
+            this.m = count;
+            this.parts = threads;
+            this.failure = null;
+        }
+
         void runPart(MatMul kernel, int part) {
             try {
-                if (op == Op.ABT && m < 2 * MIN_ROWS_PER_PART) {
+                if (op == Op.PARTS) {
+                    work.run(m * part / parts, m * (part + 1) / parts);
+                } else if (op == Op.ABT && m < 2 * MIN_ROWS_PER_PART) {
                     // Few rows: split the columns, on multiples of 4 to keep the kernel's tiles.
                     kernel.abt(a, b, c, m, 0, m, boundary(n, part), boundary(n, part + 1), n, k);
+                } else if (op == Op.AB && m < COLUMN_SPLIT_ROWS) {
+                    kernel.abColumns(a, b, c, m, boundary(n, part), boundary(n, part + 1), n, k, accumulate);
                 } else {
                     compute(kernel, op, a, b, c, boundary(m, part), boundary(m, part + 1), m, n, k, alpha, accumulate);
                 }

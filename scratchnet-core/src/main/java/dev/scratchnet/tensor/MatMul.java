@@ -18,6 +18,13 @@ public interface MatMul {
     void ab(float[] a, float[] b, float[] c, int rowFrom, int rowTo, int n, int k, boolean accumulate);
 
     /**
+     * The same product for the columns {@code [colFrom, colTo)} of all m rows, so that a product of few rows
+     * and many columns (a convolution's W · cols) can be split by columns, each part packing only its own
+     * columns of B. The same sums in the same order as {@link #ab}.
+     */
+    void abColumns(float[] a, float[] b, float[] c, int m, int colFrom, int colTo, int n, int k, boolean accumulate);
+
+    /**
      * C = α·Aᵀ·B (or C += α·Aᵀ·B when {@code accumulate}) with A [k × m], B [k × n], C [m × n]; A is read
      * transposed, never copied. The scale α lets a gradient step W += (−η/m)·δᵀ·a be one pass over W.
      */

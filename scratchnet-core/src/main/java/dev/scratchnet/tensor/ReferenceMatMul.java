@@ -29,6 +29,24 @@ public final class ReferenceMatMul implements MatMul {
     }
 
     @Override
+    public void abColumns(float[] a, float[] b, float[] c, int m, int colFrom, int colTo, int n, int k,
+                          boolean accumulate) {
+        for (int i = 0; i < m; i++) {
+            int ci = i * n;
+            if (!accumulate) {
+                java.util.Arrays.fill(c, ci + colFrom, ci + colTo, 0f);
+            }
+            for (int p = 0; p < k; p++) {
+                float aip = a[i * k + p];
+                int bp = p * n;
+                for (int j = colFrom; j < colTo; j++) {
+                    c[ci + j] = Math.fma(aip, b[bp + j], c[ci + j]);
+                }
+            }
+        }
+    }
+
+    @Override
     public void atb(float[] a, float[] b, float[] c, int rowFrom, int rowTo, int m, int n, int k, float alpha,
                     boolean accumulate) {
         for (int i = rowFrom; i < rowTo; i++) {

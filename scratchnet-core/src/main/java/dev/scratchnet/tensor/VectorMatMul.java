@@ -50,6 +50,12 @@ final class VectorMatMul implements MatMul {
 
 
     @Override
+    public void abColumns(float[] a, float[] b, float[] c, int m, int colFrom, int colTo, int n, int k,
+                          boolean accumulate) {
+        packed(a, k, 1, b, n, 1, c, 0, m, colFrom, colTo, n, k, 1f, accumulate);
+    }
+
+    @Override
     public void atb(float[] a, float[] b, float[] c, int rowFrom, int rowTo, int m, int n, int k, float alpha,
                     boolean accumulate) {
         packed(a, 1, m, b, n, 1, c, rowFrom, rowTo, 0, n, n, k, alpha, accumulate);

@@ -33,7 +33,7 @@ class ConvReferenceTest {
             layer.forward(compute, x, rows, b);
             Shape out = layer.outputShape();
             double[] z = forward(layer.weights(), layer.parameters().get(1).values(), x, rows, in, out, k, s, p);
-            assertClose(b.z(), z, rows * out.size(), "z");
+            assertClose(b.output(), z, rows * out.size(), "z (a = z, the identity)");
 
             random(b.delta, random);
             b.deltaGiven = true;

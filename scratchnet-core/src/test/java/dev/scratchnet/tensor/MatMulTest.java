@@ -109,6 +109,29 @@ class MatMulTest {
         }
     }
 
+    @Test
+    void anyColumnRangeOfAnABProductHasTheWholeProductsBits() {
+        // The column split of few-row products (a convolution's W · cols): every element summed as by ab.
+        Random random = new Random(12);
+        for (int[] s : new int[][] {{20, 5760, 25}, {40, 640, 500}, {7, 100, 300}, {3, 37, 13}}) {
+            int m = s[0], n = s[1], k = s[2];
+            float[] a = random(random, m * k), b = random(random, k * n), whole = new float[m * n];
+            fast.ab(a, b, whole, 0, m, n, k, false);
+            for (int[] cols : new int[][] {{0, n}, {0, n / 2 & ~3}, {n / 2 & ~3, n}, {3, n - 5}}) {
+                float[] part = new float[m * n];
+                fast.abColumns(a, b, part, m, cols[0], cols[1], n, k, false);
+                float[] ref = new float[m * n];
+                reference.abColumns(a, b, ref, m, cols[0], cols[1], n, k, false);
+                for (int i = 0; i < m; i++) {
+                    for (int j = cols[0]; j < cols[1]; j++) {
+                        assertThat(part[i * n + j]).as("ab %dx%dx%d at (%d, %d)", m, n, k, i, j).isEqualTo(whole[i * n + j]);
+                        assertThat(Math.abs(ref[i * n + j] - whole[i * n + j])).isLessThan(1e-3f * (1 + Math.abs(ref[i * n + j])));
+                    }
+                }
+            }
+        }
+    }
+
     private void sameForAnyThreadCount(Random random, int m, int n, int k) {
         float[] a = random(random, m * k), b = random(random, n * k), g = random(random, m * n);
         try (Compute one = new Compute(1); Compute two = new Compute(2)) {
