@@ -47,19 +47,8 @@ final class EvaluateCommand implements Callable<Integer> {
     public Integer call() {
         int threadCount = Threads.count(threads); // before the model and the data are read
         ModelFile.Model loaded = ModelFile.load(model);
-        String modelDataset = loaded.info().dataset().isEmpty() ? "mnist" : loaded.info().dataset();
-        DatasetSpec spec = data.spec(modelDataset);
-        DatasetStore.Loaded sets = data.load(spec, this.spec.commandLine().getErr());
-        Splits splits = Splits.of(sets.training(), sets.test(), Splits.BOOK_VALIDATION_SIZE);
-        Dataset chosen = switch (split) {
-            case test -> splits.test();
-            case validation -> splits.validation().orElseThrow();
-            case train -> splits.training();
-        };
-        if (chosen.imageSize() != loaded.network().inputSize()) {
-            throw new DataException("the model takes " + loaded.network().inputSize() + " inputs but " + spec.name()
-                    + " images have " + chosen.imageSize() + " pixels");
-        }
+        DatasetSpec spec = data.spec(datasetOf(loaded));
+        Dataset chosen = choose(data, spec, split, loaded, this.spec.commandLine().getErr());
         Evaluation eval;
         try (Compute compute = new Compute(threadCount)) {
             eval = Evaluation.of(loaded.network(), compute, chosen);
@@ -71,6 +60,27 @@ final class EvaluateCommand implements Callable<Integer> {
         printPerClass(out, eval, spec.classNames());
         printConfusion(out, eval);
         return 0;
+    }
+
+    static String datasetOf(ModelFile.Model model) {
+        return model.info().dataset().isEmpty() ? "mnist" : model.info().dataset();
+    }
+
+    /** The split asked for of the data set, checked against the model's input. */
+    static Dataset choose(DataOptions data, DatasetSpec spec, Split split, ModelFile.Model model, PrintWriter err) {
+        DatasetStore.Loaded sets = data.load(spec, err);
+        // the test split needs no validation images (so a data set smaller than the book's 10,000 evaluates too)
+        Splits splits = Splits.of(sets.training(), sets.test(), split == Split.test ? 0 : Splits.BOOK_VALIDATION_SIZE);
+        Dataset chosen = switch (split) {
+            case test -> splits.test();
+            case validation -> splits.validation().orElseThrow();
+            case train -> splits.training();
+        };
+        if (chosen.imageSize() != model.network().inputSize()) {
+            throw new DataException("the model takes " + model.network().inputSize() + " inputs but " + spec.name()
+                    + " images have " + chosen.imageSize() + " pixels");
+        }
+        return chosen;
     }
 
     private static void printPerClass(PrintWriter out, Evaluation eval, List<String> names) {

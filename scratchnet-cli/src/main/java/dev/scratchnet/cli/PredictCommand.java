@@ -3,8 +3,8 @@ package dev.scratchnet.cli;
 import dev.scratchnet.data.DataException;
 import dev.scratchnet.data.DigitImage;
 import dev.scratchnet.io.Json;
-import dev.scratchnet.io.ModelFile;
 import dev.scratchnet.nn.Network;
+import dev.scratchnet.train.Ensemble;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -25,8 +25,8 @@ import picocli.CommandLine.Parameters;
 final class PredictCommand implements Callable<Integer> {
 
     @Option(names = "--model", paramLabel = "FILE", defaultValue = "models/mnist-default.safetensors",
-            description = "A model saved by train (default: ${DEFAULT-VALUE}).")
-    Path model;
+            description = "A model saved by train (default: ${DEFAULT-VALUE}); more than once for an ensemble's vote.")
+    List<Path> models;
 
     @Option(names = "--json", description = "One JSON object per line instead.")
     boolean json;
@@ -41,21 +41,26 @@ final class PredictCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Network network = ModelFile.load(model).network();
+        Ensemble ensemble = Models.ensemble(Models.load(models));
+        Network network = ensemble.members().get(0);
         if (network.inputSize() != DigitImage.SIDE * DigitImage.SIDE) {
             throw new IllegalArgumentException("the model takes " + network.inputSize() + " inputs, not a 28×28 image");
         }
         int failures = 0;
         for (Path image : images) {
             try {
-                float[] p = network.predict(DigitImage.fromFile(image));
-                int digit = Network.argmax(p, 0, p.length);
+                Ensemble.Vote vote = ensemble.vote(DigitImage.fromFile(image));
+                float[] p = vote.probabilities();
+                int digit = vote.digit();
                 if (json) {
                     Map<String, Object> line = new LinkedHashMap<>();
                     line.put("file", image.toString());
                     line.put("digit", digit);
                     line.put("probability", p[digit]);
                     line.put("probabilities", p);
+                    if (models.size() > 1) {
+                        line.put("digits", vote.digits());
+                    }
                     out.println(Json.write(line));
                 } else {
                     out.printf(Locale.ROOT, "%s\t%d\t%.4f%n", image, digit, p[digit]);

@@ -24,8 +24,9 @@ final class ServeCommand implements Callable<Integer> {
 
     static final Path DEFAULT_MODEL = Path.of("models", "mnist-default.safetensors");
 
-    @Option(names = "--model", paramLabel = "FILE", description = "A model saved by train (default: " + "models/mnist-default.safetensors).")
-    Path model;
+    @Option(names = "--model", paramLabel = "FILE", description = "A model saved by train (default: "
+            + "models/mnist-default.safetensors); more than once to serve an ensemble's vote.")
+    List<Path> models;
 
     @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1",
             description = "Address to listen on (default: ${DEFAULT-VALUE}, this machine only).")
@@ -42,8 +43,8 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         checkPort(port);
-        Path file = model != null ? model : DEFAULT_MODEL;
-        if (model == null && !Files.exists(file)) {
+        Path file = models != null ? models.get(0) : DEFAULT_MODEL;
+        if (models == null && !Files.exists(file)) {
             out.println("No " + file + " yet: training the default model first.");
             out.flush();
             int code = spec.commandLine().getParent().getSubcommands().get("train").execute("--save", file.toString());
@@ -51,9 +52,10 @@ final class ServeCommand implements Callable<Integer> {
                 return code;
             }
         }
-        ModelFile.Model loaded = ModelFile.load(file);
+        List<ModelFile.Model> all = Models.load(models != null ? models : List.of(file));
+        ModelFile.Model loaded = all.get(0);
         Dataset test = testSet(loaded, spec.commandLine().getErr());
-        try (DemoServer server = new DemoServer(loaded, test)) {
+        try (DemoServer server = new DemoServer(all, test)) {
             int actual;
             try {
                 actual = server.start(host, port);
@@ -67,7 +69,9 @@ final class ServeCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("cannot listen on " + host + ":" + port + " (" + why
                         + "); choose another --host or --port");
             }
-            ModelSummary.print(out, file, loaded);
+            for (int m = 0; m < all.size(); m++) {
+                ModelSummary.print(out, models != null ? models.get(m) : file, all.get(m));
+            }
             out.printf("Serving on http://%s:%d/  (Ctrl-C to stop)%n", host, actual);
             out.flush();
             new CountDownLatch(1).await(); // until the JVM is stopped

@@ -36,7 +36,7 @@ import picocli.CommandLine.Spec;
         description = {"Train a network by mini-batch SGD and save it.",
             "With no flags: the 'default' preset on MNIST. Model and training flags given beside --preset override "
                     + "just those values; given without --preset they start from a plain base "
-                    + "([784,30,10] sigmoid, softmax output, cross-entropy, fan-in init, eta 0.5, batch 10, 30 epochs)."})
+                    + "([784,30,10] sigmoid, softmax output, cross-entropy, fan-in init (he with --activation relu), eta 0.5, batch 10, 30 epochs)."})
 final class TrainCommand implements Callable<Integer> {
 
     @Mixin

@@ -57,6 +57,14 @@ public final class Json {
                 g.writeNumber(f);
             }
             g.writeEndArray();
+        } else if (value instanceof int[] ints) {
+            g.writeStartArray();
+            for (int i : ints) {
+                g.writeNumber(i);
+            }
+            g.writeEndArray();
+        } else if (value instanceof Object[] array) { // nested arrays, such as float[][][] feature maps
+            write(g, java.util.Arrays.asList(array));
         } else if (value instanceof Integer || value instanceof Long) {
             g.writeNumber(((Number) value).longValue());
         } else if (value instanceof Float f) {

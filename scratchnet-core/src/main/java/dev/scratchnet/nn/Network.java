@@ -24,6 +24,8 @@ public final class Network {
     private final List<Parameter> parameters;
     private final int inputSize;
     private final int outputSize;
+    /** Rows per pass of {@link #predict(float[][])}: a convolution's unfolded patches grow with the batch. */
+    static final int PREDICT_BATCH = 256;
     /** Single-threaded: inference runs on the caller's thread, so concurrent callers never wait on a pool. */
     private final Compute inference = new Compute(1);
 
@@ -95,22 +97,25 @@ public final class Network {
         return predict(new float[][] {input})[0];
     }
 
-    /** The output activations for each input, computed as one mini-batch. */
+    /** The output activations for each input, computed in mini-batches of up to {@link #PREDICT_BATCH}. */
     public float[][] predict(float[][] inputs) {
         int rows = inputs.length;
-        float[] x = new float[rows * inputSize()];
-        for (int r = 0; r < rows; r++) {
-            if (inputs[r].length != inputSize()) {
-                throw new IllegalArgumentException("input " + r + " has " + inputs[r].length
-                        + " values; this network takes " + inputSize());
-            }
-            System.arraycopy(inputs[r], 0, x, r * inputSize(), inputSize());
-        }
-        Workspace ws = new Workspace(this, rows);
-        float[] out = forward(inference, x, rows, ws);
         float[][] result = new float[rows][];
-        for (int r = 0; r < rows; r++) {
-            result[r] = java.util.Arrays.copyOfRange(out, r * outputSize(), (r + 1) * outputSize());
+        Workspace ws = new Workspace(this, Math.max(1, Math.min(rows, PREDICT_BATCH)));
+        float[] x = new float[ws.capacity() * inputSize()];
+        for (int from = 0; from < rows; from += ws.capacity()) {
+            int count = Math.min(ws.capacity(), rows - from);
+            for (int r = 0; r < count; r++) {
+                if (inputs[from + r].length != inputSize()) {
+                    throw new IllegalArgumentException("input " + (from + r) + " has " + inputs[from + r].length
+                            + " values; this network takes " + inputSize());
+                }
+                System.arraycopy(inputs[from + r], 0, x, r * inputSize(), inputSize());
+            }
+            float[] out = forward(inference, x, count, ws);
+            for (int r = 0; r < count; r++) {
+                result[from + r] = java.util.Arrays.copyOfRange(out, r * outputSize(), (r + 1) * outputSize());
+            }
         }
         return result;
     }

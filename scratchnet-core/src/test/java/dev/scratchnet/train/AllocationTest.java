@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.scratchnet.data.Dataset;
 import dev.scratchnet.nn.Activation;
 import dev.scratchnet.nn.Cost;
+import dev.scratchnet.nn.Architecture;
+import dev.scratchnet.nn.Init;
 import dev.scratchnet.nn.Network;
 import dev.scratchnet.tensor.Compute;
 import java.lang.management.ManagementFactory;
@@ -25,8 +27,12 @@ class AllocationTest {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         assertThat(threads.isThreadAllocatedMemorySupported()).isTrue();
         Dataset data = randomData(2000);
-        for (int batch : new int[] {10, 128}) {
-            Network net = Network.builder(784).hidden(100, Activation.SIGMOID).output(10, Activation.SOFTMAX).build();
+        String[][] runs = {{"784,100,10", "sigmoid", "10"}, {"784,100,10", "sigmoid", "128"},
+                {"1x28x28,conv5x5:8,maxpool2,conv3x3:8,maxpool2,10", "relu", "10"}};
+        for (String[] run : runs) {
+            int batch = Integer.parseInt(run[2]);
+            Network net = Network.create(Architecture.parse(run[0], Activation.parse(run[1]), Activation.SOFTMAX), Init.HE,
+                    new java.util.Random(1));
             try (Compute compute = new Compute(2)) {
                 Trainer trainer = new Trainer(net, new TrainConfig(1, batch, 0.1f, Cost.CROSS_ENTROPY), compute);
                 int[] order = new int[data.size()];
@@ -59,7 +65,8 @@ class AllocationTest {
                     }
                     perStep = Math.min(perStep, (sum(threads.getThreadAllocatedBytes(ids)) - before) / steps);
                 }
-                assertThat(perStep).as("bytes allocated per step, mini-batch %d, over %d threads", batch, ids.length)
+                assertThat(perStep).as("bytes allocated per step, %s, mini-batch %d, over %d threads", run[0], batch,
+                                ids.length)
                         .isLessThanOrEqualTo(16);
             }
         }

@@ -7,7 +7,9 @@ import dev.scratchnet.io.Json;
 import dev.scratchnet.io.ModelFile;
 import dev.scratchnet.nn.Activation;
 import dev.scratchnet.nn.Architecture;
+import dev.scratchnet.nn.ConvLayer;
 import dev.scratchnet.nn.Network;
+import dev.scratchnet.train.Ensemble;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.config.SizeUnit;
@@ -35,6 +37,8 @@ public final class DemoServer implements AutoCloseable {
     static final long MIN_BODY_RATE = 16L << 10;
 
     private final ModelFile.Model model;
+    private final List<ModelFile.Model> models;
+    private final Ensemble ensemble;
     private final Dataset test;
     private final List<Integer> mistakes = new ArrayList<>();
     private final Javalin app;
@@ -48,7 +52,17 @@ public final class DemoServer implements AutoCloseable {
      * @param test the test set, for {@code GET /api/test-digit} and {@code GET /api/mistakes}; may be null
      */
     public DemoServer(ModelFile.Model model, Dataset test) {
-        this.model = model;
+        this(List.of(model), test);
+    }
+
+    /**
+     * Serves several models as one ensemble: answers are their vote and averaged probabilities; the feature
+     * maps, hidden activations and mistakes come from the first.
+     */
+    public DemoServer(List<ModelFile.Model> models, Dataset test) {
+        this.model = models.get(0);
+        this.models = List.copyOf(models);
+        this.ensemble = new Ensemble(models.stream().map(ModelFile.Model::network).toList());
         this.test = test;
         if (model.network().inputSize() != DigitImage.SIDE * DigitImage.SIDE) {
             throw new IllegalArgumentException("the demo needs a model of 784 inputs (28×28 images), this one takes "
@@ -163,6 +177,7 @@ public final class DemoServer implements AutoCloseable {
             entry.put("index", i);
             entry.put("label", test.label(i));
             entry.remove("hidden");
+            entry.remove("feature_maps");
             list.add(entry);
         }
         ctx.contentType("application/json").result(Json.write(Map.of("total", mistakes.size(), "mistakes", list)));
@@ -171,12 +186,20 @@ public final class DemoServer implements AutoCloseable {
     private Map<String, Object> answer(float[] input) {
         Network network = model.network();
         float[][] activations = network.activations(input);
-        float[] probabilities = activations[activations.length - 1];
+        Ensemble.Vote vote = models.size() > 1 ? ensemble.vote(input) : null;
+        float[] probabilities = vote != null ? vote.probabilities() : activations[activations.length - 1];
         Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("digit", Network.argmax(probabilities, 0, probabilities.length));
+        answer.put("digit", vote != null ? vote.digit() : Network.argmax(probabilities, 0, probabilities.length));
         answer.put("probabilities", probabilities);
+        if (vote != null) {
+            answer.put("digits", vote.digits());
+        }
         answer.put("input", input);
-        answer.put("hidden", activations.length > 1 ? activations[0] : new float[0]);
+        if (network.layers().get(0) instanceof ConvLayer conv) {
+            answer.put("feature_maps", FeatureMaps.of(activations[0], conv.outputShape()));
+        } else {
+            answer.put("hidden", activations.length > 1 ? activations[0] : new float[0]);
+        }
         return answer;
     }
 
@@ -235,16 +258,24 @@ public final class DemoServer implements AutoCloseable {
         return x;
     }
 
+    /** The first model's description, and under {@code models} every model's. */
     private void describe(Context ctx) {
+        Map<String, Object> answer = description(model);
+        answer.put("models", models.stream().map(DemoServer::description).toList());
+        ctx.contentType("application/json").result(Json.write(answer));
+    }
+
+    private static Map<String, Object> description(ModelFile.Model model) {
         Architecture arch = model.network().architecture();
         Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("architecture", arch.text());
         answer.put("layers", arch.sizes());
         answer.put("activations", arch.activations().stream().map(Activation::id).toList());
         answer.put("training", model.info().training());
         answer.put("dataset", model.info().dataset());
         answer.put("class_names", model.info().classNames());
         answer.put("test_accuracy", Double.isNaN(model.info().testAccuracy()) ? null : model.info().testAccuracy());
-        ctx.contentType("application/json").result(Json.write(answer));
+        return answer;
     }
 
     private static void error(Context ctx, int status, String message) {

@@ -77,9 +77,13 @@ public final class Report {
         html.append("<h2>The 25 most confidently wrong test digits</h2><p>Label → answer (probability).</p>")
                 .append("<img src=\"mistakes.png\" alt=\"most confidently wrong digits\">");
         Parameter first = network.parameters().get(0);
-        written.add(png(out.resolve("weights.png"), weights(first, test.imageRows(), test.imageCols())));
-        html.append("<h2>First layer weights</h2><p>Each square is one neuron's ").append(first.shape()[1])
-                .append(" incoming weights: blue positive, red negative.</p>"
+        boolean conv = first.shape().length == 4;
+        written.add(png(out.resolve("weights.png"), conv ? weights(first, first.shape()[2], first.shape()[3], 12)
+                : weights(first, test.imageRows(), test.imageCols(), 2)));
+        html.append(conv ? "<h2>First conv layer's filters</h2><p>Each square is one filter's " + first.shape()[2] + " × "
+                        + first.shape()[3] + " weights" + (first.shape()[1] > 1 ? " on the first input channel" : "")
+                        : "<h2>First layer weights</h2><p>Each square is one neuron's " + first.shape()[1] + " incoming weights")
+                .append(": blue positive, red negative.</p>"
                         + "<img src=\"weights.png\" alt=\"first layer weights\"></body></html>\n");
         Path index = out.resolve("index.html");
         AtomicFile.write(index, html.toString().getBytes(StandardCharsets.UTF_8));
@@ -227,19 +231,19 @@ public final class Report {
     }
 
     /**
-     * A dense first layer's incoming weights [neurons × inputs] per neuron as tiles of the images' shape,
-     * height × width (up to 100 neurons).
+     * A first layer's weights per neuron as tiles of height × width, {@code scale} pixels per weight (up to
+     * 100 neurons): a dense layer's [neurons × inputs] as images of the data set's shape, a conv layer's
+     * [filters × C × K × K] as its K × K filters (the first input channel's).
      */
-    static BufferedImage weights(Parameter weights, int height, int width) {
+    static BufferedImage weights(Parameter weights, int height, int width, int scale) {
         int neurons = Math.min(100, weights.shape()[0]);
         int cols = (int) Math.ceil(Math.sqrt(neurons));
         int rows = (neurons + cols - 1) / cols;
-        int scale = 2;
         int tile = Math.max(height, width) * scale + 4;
         BufferedImage img = new BufferedImage(cols * tile + 4, rows * tile + 4, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = canvas(img);
         float[] w = weights.values();
-        int inputs = weights.shape()[1];
+        int inputs = weights.size() / weights.shape()[0];
         for (int j = 0; j < neurons; j++) {
             float max = 1e-6f;
             for (int p = 0; p < inputs; p++) {

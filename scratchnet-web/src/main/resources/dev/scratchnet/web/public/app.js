@@ -49,11 +49,29 @@ function show(r) {
     bars.appendChild(row);
   });
   paint(document.getElementById('seen'), r.input, 28, 28, v => [255 * v, 255 * v, 255 * v]);
+  const hc = document.getElementById('hidden'), maps = document.getElementById('maps');
+  if (r.feature_maps) {
+    showMaps(r.feature_maps, hc, maps);
+    return;
+  }
+  maps.style.display = 'none';
+  hc.style.display = '';
   const h = r.hidden, cols = Math.ceil(Math.sqrt(h.length)), rows = Math.ceil(h.length / cols);
   const max = Math.max(1e-6, ...h.map(Math.abs));
-  const hc = document.getElementById('hidden');
   hc.style.height = (168 * rows / cols) + 'px';
   paint(hc, h, cols, rows, v => v >= 0 ? [255 - 200 * v / max, 255 - 120 * v / max, 255] : [255, 255 + 200 * v / max, 255 + 200 * v / max]);
+}
+// A conv model's first layer: one small picture per filter's map, values in [0, 1], dark = strong.
+function showMaps(fm, hc, maps) {
+  hc.style.display = 'none';
+  maps.style.display = 'grid';
+  document.getElementById('hiddentitle').textContent = `First conv layer: ${fm.length} feature maps`;
+  while (maps.children.length < fm.length) maps.appendChild(document.createElement('canvas'));
+  while (maps.children.length > fm.length) maps.removeChild(maps.lastChild);
+  fm.forEach((map, c) => {
+    const rows = map.length, cols = map[0].length;
+    paint(maps.children[c], map.flat(), cols, rows, v => [255 - 255 * v, 255 - 230 * v, 255 - 120 * v]);
+  });
 }
 function paint(canvas, values, w, h, color) {
   canvas.width = w; canvas.height = h;
@@ -65,8 +83,9 @@ function paint(canvas, values, w, h, color) {
   c.putImageData(img, 0, 0);
 }
 document.getElementById('clear').addEventListener('click', () => { clearPad(); document.getElementById('testinfo').textContent = ''; });
-document.getElementById('random').addEventListener('click', async () => {
-  const res = await fetch('/api/test-digit');
+// A test digit on the pad: a random one, or #digit=N in the address shows test digit N (links, screenshots).
+async function testDigit(index) {
+  const res = await fetch('/api/test-digit' + (index == null ? '' : '?index=' + index));
   const body = await res.json();
   if (!res.ok) { document.getElementById('error').textContent = body.error; return; }
   clearPad();
@@ -77,7 +96,8 @@ document.getElementById('random').addEventListener('click', async () => {
   show(body);
   document.getElementById('testinfo').textContent =
     `MNIST test digit #${body.index}, labelled ${body.label}: ` + (body.digit === body.label ? 'right' : 'wrong');
-});
+}
+document.getElementById('random').addEventListener('click', () => testDigit(null));
 fetch('/api/mistakes').then(r => r.ok ? r.json() : null).then(m => {
   if (!m) { document.getElementById('random').disabled = true; return; }
   document.getElementById('mistakes').style.display = 'block';
@@ -96,7 +116,10 @@ fetch('/api/mistakes').then(r => r.ok ? r.json() : null).then(m => {
 });
 fetch('/api/model').then(r => r.json()).then(m => {
   const acc = m.test_accuracy == null ? '' : `, test accuracy ${(100 * m.test_accuracy).toFixed(2)}%`;
+  const more = m.models && m.models.length > 1 ? ` — an ensemble of ${m.models.length} models voting` : '';
   document.getElementById('model').textContent =
-    `layers ${m.layers.join(',')} (${m.activations.join('/')}), trained on ${m.dataset || '?'}${acc}`;
+    `layers ${m.architecture || m.layers.join(',')} (${m.activations.filter(a => a !== 'identity').join('/')}), trained on ${m.dataset || '?'}${acc}${more}`;
 });
 clearPad();
+const linked = /^#digit=(\d+)$/.exec(location.hash);
+if (linked) testDigit(linked[1]);
