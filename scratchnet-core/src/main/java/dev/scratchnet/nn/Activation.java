@@ -39,26 +39,31 @@ public enum Activation {
 
     /** a = σ(z) for {@code rows} rows of width {@code cols}. */
     public void apply(float[] z, float[] a, int rows, int cols) {
-        int count = rows * cols;
+        if (this == SOFTMAX) {
+            for (int r = 0; r < rows; r++) {
+                softmaxRow(z, a, r * cols, cols);
+            }
+        } else {
+            applyRange(z, a, 0, rows * cols);
+        }
+    }
+
+    /** a_i = σ(z_i) for i in [from, to), for an element-wise activation (parts of a batch may run in parallel). */
+    public void applyRange(float[] z, float[] a, int from, int to) {
         switch (this) {
-            case SIGMOID -> Kernels.elementwise().sigmoid(z, a, 0, count);
+            case SIGMOID -> Kernels.elementwise().sigmoid(z, a, from, to);
             case TANH -> {
-                for (int i = 0; i < count; i++) {
+                for (int i = from; i < to; i++) {
                     a[i] = (float) Math.tanh(z[i]);
                 }
             }
             case RELU -> {
-                for (int i = 0; i < count; i++) {
+                for (int i = from; i < to; i++) {
                     a[i] = Math.max(0f, z[i]);
                 }
             }
-            case SOFTMAX -> {
-                for (int r = 0; r < rows; r++) {
-                    softmaxRow(z, a, r * cols, cols);
-                }
-            }
-            case IDENTITY -> System.arraycopy(z, 0, a, 0, count);
-            default -> throw new IllegalStateException(name());
+            case IDENTITY -> System.arraycopy(z, from, a, from, to - from);
+            default -> throw new IllegalStateException(id() + " is not element-wise");
         }
     }
 
@@ -67,19 +72,24 @@ public enum Activation {
      * the sigmoid's and tanh's derivatives are cheapest.
      */
     public void multiplyByDerivative(float[] z, float[] a, float[] delta, int count) {
+        multiplyByDerivative(z, a, delta, 0, count);
+    }
+
+    /** The same for the elements [from, to). */
+    public void multiplyByDerivative(float[] z, float[] a, float[] delta, int from, int to) {
         switch (this) {
             case SIGMOID -> {
-                for (int i = 0; i < count; i++) {
+                for (int i = from; i < to; i++) {
                     delta[i] *= a[i] * (1f - a[i]); // σ'(z) = σ(z)(1 − σ(z))
                 }
             }
             case TANH -> {
-                for (int i = 0; i < count; i++) {
+                for (int i = from; i < to; i++) {
                     delta[i] *= 1f - a[i] * a[i]; // tanh'(z) = 1 − tanh²(z)
                 }
             }
             case RELU -> {
-                for (int i = 0; i < count; i++) {
+                for (int i = from; i < to; i++) {
                     delta[i] = z[i] > 0f ? delta[i] : 0f; // relu'(z) = 1 if z > 0 else 0
                 }
             }

@@ -112,6 +112,11 @@ public final class Backprop {
         return total;
     }
 
+    /** The buffers of the last pass (for tests that look inside it). */
+    Network.Workspace workspace() {
+        return ws;
+    }
+
     /** The output activations of the last {@link #run}. */
     public float[] output() {
         return ws.layers[ws.layers.length - 1].output;

@@ -12,30 +12,43 @@ import java.util.Random;
  * after it (then z is not kept apart from a).
  *
  * <p>A whole mini-batch at once, by unfolding ({@link Patches}): with cols [C·K·K × N] the patches of all
- * N = m·OH·OW output positions, the convolution is the product Z = W · cols [F × N], on the shared pool of
- * threads. Weights are [F, C, K, K], {@code layers.N.weight}; biases [F], {@code layers.N.bias}, as in
- * PyTorch's Conv2d.
+ * N = OH·OW·m output positions, the convolution is the product Z = W · cols [F × N], on the shared pool of
+ * threads. Between conv and pooling layers the batch is kept innermost ([C × H × W × m], see
+ * {@link Patches}); a layer that takes the network's input or feeds a dense layer converts from or to one
+ * example per row. Weights are [F, C, K, K], {@code layers.N.weight}; biases [F], {@code layers.N.bias}, as
+ * in PyTorch's Conv2d.
  */
 public final class ConvLayer implements Layer {
 
-    private static final int COLS = 0;
-    private static final int BY_CHANNEL = 1;
-    private static final int COL_GRADIENT = 2;
-    private static final int WEIGHT_GRADIENT = 3;
-    private static final int WEIGHT_GRADIENT_T = 4;
+    private static final int INPUT = 0;
+    private static final int COLS = 1;
+    private static final int Z = 2;
+    private static final int COL_GRADIENT = 3;
+    private static final int INPUT_GRADIENT = 4;
+    private static final int WEIGHT_GRADIENT = 5;
+    private static final int WEIGHT_GRADIENT_T = 6;
 
     private final LayerSpec.Conv spec;
     private final Patches patches;
     private final int filters;
+    private final boolean batchInnerIn;
+    private final boolean batchInnerOut;
     private final float[] weights;
     private final float[] biases;
     private final List<Parameter> parameters;
 
-    /** Layer {@code index} of a network, with zero weights and biases. */
+    /** Layer {@code index} of a network, with zero weights and biases, taking and giving one example per row. */
     public ConvLayer(int index, LayerSpec.Conv spec, Shape input) {
+        this(index, spec, input, false, false);
+    }
+
+    /** With the batch innermost in its input (after another conv or pooling layer) or its output (before one). */
+    ConvLayer(int index, LayerSpec.Conv spec, Shape input, boolean batchInnerIn, boolean batchInnerOut) {
         this.spec = spec;
         this.patches = new Patches(input, spec.kernel(), spec.stride(), spec.padding(), spec.outputShape(input));
         this.filters = spec.filters();
+        this.batchInnerIn = batchInnerIn;
+        this.batchInnerOut = batchInnerOut;
         int k = spec.kernel();
         this.weights = new float[filters * patches.patchSize()];
         this.biases = new float[filters];
@@ -85,82 +98,53 @@ public final class ConvLayer implements Layer {
     public LayerBuffers buffers(int capacity, float dropout) {
         int n = Math.multiplyExact(capacity, patches.positions());
         int cols = Math.multiplyExact(patches.patchSize(), n);
-        return new Buffers(this, capacity, dropout, new int[] {cols, filters * n, cols, weights.length, weights.length});
+        int in = batchInnerIn ? 0 : capacity * inputShape().size();
+        return new Buffers(this, capacity, dropout,
+                new int[] {in, cols, batchInnerOut ? 0 : filters * n, cols, in, weights.length, weights.length});
     }
 
-    /**
-     * A convolution's buffers, with the unfolding and folding as parts the pool of threads shares, image
-     * by image; made once per workspace, so that a step allocates nothing.
-     */
-    static final class Buffers extends LayerBuffers {
-        private final Patches patches;
-        private final Compute.Parts unfold = this::unfold;
-        private final Compute.Parts fold = this::fold;
-        private float[] source;
-        private int rows;
-
-        Buffers(ConvLayer layer, int capacity, float dropout, int[] work) {
-            super(capacity, layer.inputShape().size(), layer.outputShape().size(), dropout, work, 0);
-            this.patches = layer.patches;
-        }
-
-        void unfold(Compute compute, float[] x, int rows) {
-            this.source = x;
-            this.rows = rows;
-            compute.forEach(rows, unfold);
-        }
-
-        void fold(Compute compute, int rows) {
-            this.rows = rows;
-            compute.forEach(rows, fold);
-        }
-
-        private void unfold(int from, int to) {
-            patches.unfold(source, rows, work[COLS], from, to);
-        }
-
-        private void fold(int from, int to) {
-            patches.fold(work[COL_GRADIENT], rows, inputGradient, from, to);
-        }
-    }
-
-    /** Z = W · cols [F × N], then z [m × F × OH·OW] = Z + b, and a = σ(z). */
+    /** Z = W · cols [F × N], then z = Z + b, and a = σ(z). */
     @Override
-    public void forward(Compute compute, float[] input, int rows, LayerBuffers b) {
+    public void forward(Compute compute, float[] input, int rows, LayerBuffers layerBuffers) {
+        Buffers b = (Buffers) layerBuffers;
         int n = rows * patches.positions();
-        float[] cols = b.work[COLS];
-        float[] byChannel = b.work[BY_CHANNEL];
-        ((Buffers) b).unfold(compute, input, rows);
-        compute.ab(weights, cols, byChannel, filters, n, patches.patchSize(), false);
+        float[] x = input;
+        if (!batchInnerIn) {
+            Patches.batchInner(input, x = b.work[INPUT], rows, inputShape().size());
+        }
+        b.unfold(compute, x, rows);
         boolean linear = activation() == Activation.IDENTITY; // before pooling: a = z, so write a alone
-        float[] z = linear ? b.output : b.z;
-        int positions = patches.positions();
-        for (int image = 0; image < rows; image++) {
-            for (int f = 0; f < filters; f++) {
-                int from = f * n + image * positions;
-                int to = (image * filters + f) * positions;
-                float bias = biases[f];
-                for (int p = 0; p < positions; p++) {
-                    z[to + p] = byChannel[from + p] + bias;
-                }
+        float[] z = batchInnerOut ? (linear ? b.output : b.z) : b.work[Z];
+        compute.ab(weights, b.work[COLS], z, filters, n, patches.patchSize(), false);
+        for (int f = 0; f < filters; f++) {
+            float bias = biases[f];
+            for (int i = f * n; i < (f + 1) * n; i++) {
+                z[i] += bias;
             }
         }
+        if (!batchInnerOut) {
+            Patches.batchOuter(z, linear ? b.output : b.z, rows, outputShape().size());
+        }
         if (!linear) {
-            activation().apply(z, b.output, rows, filters * positions);
+            activation().apply(b.z, b.output, rows, outputShape().size());
         }
     }
 
     @Override
-    public void backward(Compute compute, float[] input, int rows, LayerBuffers b, float stepScale, float decay) {
+    public void backward(Compute compute, float[] input, int rows, LayerBuffers layerBuffers, float stepScale,
+                         float decay) {
+        Buffers b = (Buffers) layerBuffers;
         if (!b.deltaGiven) {
             activation().multiplyByDerivative(b.z, b.output, b.delta, rows * outputShape().size()); // BP2: δ = ∂C/∂a ⊙ σ'(z)
         }
         int n = rows * patches.positions();
-        float[] delta = byChannel(b.delta, rows, b.work[BY_CHANNEL]); // δ as [F × N]
+        float[] delta = b.delta; // δ as [F × N]
+        if (!batchInnerOut) {
+            Patches.batchInner(b.delta, delta = b.work[Z], rows, outputShape().size());
+        }
         if (b.inputGradient != null) { // before the step below changes W
-            float[] dcols = b.work[COL_GRADIENT];
-            compute.atb(weights, delta, dcols, patches.patchSize(), n, filters); // BP2: ∂C/∂cols = Wᵀ · δ [C·K·K × N]
-            ((Buffers) b).fold(compute, rows); // BP2: ∂C/∂x sums each input's patches [m × C·H·W]
+            compute.atb(weights, delta, b.work[COL_GRADIENT], patches.patchSize(), n, filters); // BP2: ∂C/∂cols = Wᵀ · δ [C·K·K × N]
+            b.fold(compute, rows); // BP2: ∂C/∂x sums each input's patches [C × H × W × m]
         }
         float[] nablaW = stepScale == 0f ? parameters.get(0).gradient() : b.work[WEIGHT_GRADIENT];
         float[] nablaWt = b.work[WEIGHT_GRADIENT_T];
@@ -181,16 +165,45 @@ public final class ConvLayer implements Layer {
         }
     }
 
-    /** Regroups δ [m × F × OH·OW] as [F × m·OH·OW], the layout of Z. */
-    private float[] byChannel(float[] delta, int rows, float[] out) {
-        int positions = patches.positions();
-        int n = rows * positions;
-        for (int image = 0; image < rows; image++) {
-            for (int f = 0; f < filters; f++) {
-                System.arraycopy(delta, (image * filters + f) * positions, out, f * n + image * positions, positions);
+    /**
+     * A convolution's buffers, with the unfolding (by rows of cols) and the folding (by input channel) as
+     * parts the pool of threads shares; made once per workspace, so that a step allocates nothing.
+     */
+    static final class Buffers extends LayerBuffers {
+        private final ConvLayer layer;
+        private final Compute.Parts unfold = this::unfold;
+        private final Compute.Parts fold = this::fold;
+        private float[] source;
+        private int rows;
+
+        Buffers(ConvLayer layer, int capacity, float dropout, int[] work) {
+            super(capacity, layer.inputShape().size(), layer.outputShape().size(), dropout, work, 0);
+            this.layer = layer;
+        }
+
+        void unfold(Compute compute, float[] x, int rows) {
+            this.source = x;
+            this.rows = rows;
+            compute.forEach(layer.patches.patchSize(), unfold);
+        }
+
+        /** ∂C/∂x from ∂C/∂cols, into the previous layer's delta (converted when that takes one example per row). */
+        void fold(Compute compute, int rows) {
+            this.rows = rows;
+            compute.forEach(layer.inputShape().channels(), fold);
+            if (!layer.batchInnerIn) {
+                Patches.batchOuter(work[INPUT_GRADIENT], inputGradient, rows, layer.inputShape().size());
             }
         }
-        return out;
+
+        private void unfold(int from, int to) {
+            layer.patches.unfold(source, rows, work[COLS], from, to);
+        }
+
+        private void fold(int from, int to) {
+            layer.patches.fold(work[COL_GRADIENT], rows, layer.batchInnerIn ? inputGradient : work[INPUT_GRADIENT],
+                    from, to);
+        }
     }
 
     /**
@@ -205,11 +218,26 @@ public final class ConvLayer implements Layer {
         }
     }
 
+    /**
+     * Σ values[from .. from + count), in eight interleaved partial sums added in a fixed order at the end:
+     * one running sum would wait on each addition's latency (a conv layer sums m·OH·OW values per filter).
+     */
     private static float sum(float[] values, int from, int count) {
-        float s = 0f;
-        for (int i = from; i < from + count; i++) {
-            s += values[i];
+        float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f, s4 = 0f, s5 = 0f, s6 = 0f, s7 = 0f;
+        int i = from;
+        for (int end = from + count - 7; i < end; i += 8) {
+            s0 += values[i];
+            s1 += values[i + 1];
+            s2 += values[i + 2];
+            s3 += values[i + 3];
+            s4 += values[i + 4];
+            s5 += values[i + 5];
+            s6 += values[i + 6];
+            s7 += values[i + 7];
         }
-        return s;
+        for (; i < from + count; i++) {
+            s0 += values[i];
+        }
+        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
     }
 }

@@ -10,7 +10,7 @@ import dev.scratchnet.tensor.SplitMix64;
  * first layer, which has no one to pass it to), and the output layer's {@code delta} arrives as δ from the
  * cost (BP1) rather than as ∂C/∂a.
  */
-public sealed class LayerBuffers permits ConvLayer.Buffers {
+public sealed class LayerBuffers permits ConvLayer.Buffers, MaxPoolLayer.Buffers {
 
     final float[] z;
     final float[] output;

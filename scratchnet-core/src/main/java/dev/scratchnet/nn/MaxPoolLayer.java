@@ -14,17 +14,34 @@ import java.util.Random;
  * same value since adding b preserves order. No parameters.
  *
  * <p>Backpropagation routes each δ to the input that won its block (the first on ties), and 0 to the rest.
+ * The work is done batch-innermost ([C × H × W × m], see {@link Patches}), split by channel across the pool
+ * of threads; a pooling layer that takes the network's input or feeds a dense layer converts from or to one
+ * example per row.
  */
 public final class MaxPoolLayer implements Layer {
+
+    private static final int INPUT = 0;
+    private static final int Z = 1;
+    private static final int INPUT_GRADIENT = 2;
 
     private final LayerSpec.MaxPool spec;
     private final Shape input;
     private final Shape output;
+    private final boolean batchInnerIn;
+    private final boolean batchInnerOut;
 
+    /** Taking and giving one example per row. */
     public MaxPoolLayer(LayerSpec.MaxPool spec, Shape input) {
+        this(spec, input, false, false);
+    }
+
+    /** With the batch innermost in its input (after a conv or pooling layer) or its output (before one). */
+    MaxPoolLayer(LayerSpec.MaxPool spec, Shape input, boolean batchInnerIn, boolean batchInnerOut) {
         this.spec = spec;
         this.input = input;
         this.output = spec.outputShape(input);
+        this.batchInnerIn = batchInnerIn;
+        this.batchInnerOut = batchInnerOut;
     }
 
     @Override
@@ -59,87 +76,141 @@ public final class MaxPoolLayer implements Layer {
 
     @Override
     public LayerBuffers buffers(int capacity, float dropout) {
-        return new LayerBuffers(capacity, input.size(), output.size(), dropout, new int[0], capacity * output.size());
+        int in = batchInnerIn ? 0 : capacity * input.size();
+        return new Buffers(this, capacity, dropout, new int[] {in, batchInnerOut ? 0 : capacity * output.size(), in});
+    }
+
+    /**
+     * Pooling's buffers, with its passes as parts the pool of threads shares, channel by channel (each part
+     * writes only its channels); made once per workspace, so that a step allocates nothing.
+     */
+    static final class Buffers extends LayerBuffers {
+        private final MaxPoolLayer layer;
+        private final Compute.Parts forward = this::forward;
+        private final Compute.Parts backward = this::backward;
+        private float[] poolIn;
+        private float[] poolOut;
+        private float[] routeIn;
+        private float[] routeOut;
+        private int rows;
+
+        Buffers(MaxPoolLayer layer, int capacity, float dropout, int[] work) {
+            super(capacity, layer.input.size(), layer.output.size(), dropout, work, capacity * layer.output.size());
+            this.layer = layer;
+        }
+
+        private void forward(int from, int to) {
+            layer.pool(poolIn, poolOut, indices, rows, from, to);
+        }
+
+        private void backward(int from, int to) {
+            layer.route(routeIn, routeOut, indices, rows, from, to);
+        }
     }
 
     /** z = the maximum of each block, its input's index kept for backpropagation; a = σ(z). */
     @Override
-    public void forward(Compute compute, float[] x, int rows, LayerBuffers b) {
-        int planes = rows * input.channels();
-        if (spec.window() == 2) {
-            forward2(x, planes, b.z, b.indices);
-        } else {
-            forwardAny(x, planes, b.z, b.indices);
+    public void forward(Compute compute, float[] x, int rows, LayerBuffers layerBuffers) {
+        Buffers b = (Buffers) layerBuffers;
+        b.rows = rows;
+        b.poolIn = x;
+        if (!batchInnerIn) {
+            Patches.batchInner(x, b.poolIn = b.work[INPUT], rows, input.size());
         }
-        activation().apply(b.z, b.output, rows, output.size());
+        b.poolOut = batchInnerOut ? b.z() : b.work[Z];
+        run(compute, input.channels(), b.forward);
+        if (!batchInnerOut) {
+            Patches.batchOuter(b.poolOut, b.z(), rows, output.size());
+        }
+        activation().apply(b.z(), b.output(), rows, output.size());
     }
 
-    /** Any window: the first largest value of each block. */
-    private void forwardAny(float[] x, int planes, float[] z, int[] winners) {
+    @Override
+    public void backward(Compute compute, float[] x, int rows, LayerBuffers layerBuffers, float stepScale, float decay) {
+        Buffers b = (Buffers) layerBuffers;
+        if (!b.deltaGiven) {
+            activation().multiplyByDerivative(b.z(), b.output(), b.delta(), rows * output.size()); // BP2: δ = ∂C/∂a ⊙ σ'(z)
+        }
+        if (b.inputGradient == null) {
+            return;
+        }
+        b.rows = rows;
+        b.routeIn = b.delta();
+        if (!batchInnerOut) {
+            Patches.batchInner(b.delta(), b.routeIn = b.work[Z], rows, output.size());
+        }
+        b.routeOut = batchInnerIn ? b.inputGradient : b.work[INPUT_GRADIENT];
+        run(compute, input.channels(), b.backward);
+        if (!batchInnerIn) {
+            Patches.batchOuter(b.routeOut, b.inputGradient, rows, input.size());
+        }
+    }
+
+    /** On the pool (the test's reference calls come without one). */
+    private static void run(Compute compute, int channels, Compute.Parts parts) {
+        if (compute == null) {
+            parts.run(0, channels);
+        } else {
+            compute.forEach(channels, parts);
+        }
+    }
+
+    /** Channels [from, to) of z [C × OH × OW × m] from x [C × H × W × m]: the first largest value of each block. */
+    private void pool(float[] x, float[] z, int[] winners, int m, int from, int to) {
         int k = spec.window();
         int w = input.cols();
-        int at = 0;
-        for (int plane = 0; plane < planes; plane++) {
-            int from = plane * input.rows() * w;
+        for (int c = from; c < to; c++) {
             for (int oy = 0; oy < output.rows(); oy++) {
                 for (int ox = 0; ox < output.cols(); ox++) {
-                    int best = from + oy * k * w + ox * k;
-                    for (int i = 0; i < k; i++) {
-                        int row = from + (oy * k + i) * w + ox * k;
-                        for (int j = 0; j < k; j++) {
-                            if (x[row + j] > x[best]) {
-                                best = row + j;
+                    int at = ((c * output.rows() + oy) * output.cols() + ox) * m;
+                    int corner = ((c * input.rows() + oy * k) * w + ox * k) * m;
+                    if (k == 2) { // the book's window, unrolled
+                        pool2(x, z, winners, corner, w * m, at, m);
+                        continue;
+                    }
+                    for (int n = 0; n < m; n++) {
+                        int best = corner + n;
+                        for (int i = 0; i < k; i++) {
+                            for (int j = 0; j < k; j++) {
+                                best = larger(x, best, corner + (i * w + j) * m + n);
                             }
                         }
+                        z[at + n] = x[best];
+                        winners[at + n] = best;
                     }
-                    z[at] = x[best];
-                    winners[at++] = best;
                 }
             }
+        }
+    }
+
+    /** One 2 × 2 block for each of the m examples: the same winners as the general loop. */
+    private static void pool2(float[] x, float[] z, int[] winners, int corner, int row, int at, int m) {
+        for (int n = 0; n < m; n++) {
+            int i = corner + n;
+            int best = larger(x, i, i + m);
+            best = larger(x, best, i + row);
+            best = larger(x, best, i + row + m);
+            z[at + n] = x[best];
+            winners[at + n] = best;
         }
     }
 
     /**
-     * The 2 × 2 window the book uses, unrolled and without branches (random winners defeat branch
-     * prediction): the same winners as {@link #forwardAny}, except between a −0 and a +0, equal values.
+     * j when x[j] > x[i], else i, without a branch (random winners defeat branch prediction): the sign bit of
+     * x[i] − x[j] chooses. The first of equal values wins, except between a −0 and a +0.
      */
-    private void forward2(float[] x, int planes, float[] z, int[] winners) {
-        int w = input.cols();
-        int at = 0;
-        for (int plane = 0; plane < planes; plane++) {
-            int from = plane * input.rows() * w;
-            for (int oy = 0; oy < output.rows(); oy++) {
-                int top = from + 2 * oy * w;
-                for (int ox = 0; ox < output.cols(); ox++) {
-                    int i = top + 2 * ox;
-                    int best = larger(x, i, i + 1);
-                    best = larger(x, best, i + w);
-                    best = larger(x, best, i + w + 1);
-                    z[at] = x[best];
-                    winners[at++] = best;
-                }
-            }
-        }
-    }
-
-    /** j when x[j] > x[i], else i: the sign bit of x[i] − x[j] chooses. */
     private static int larger(float[] x, int i, int j) {
         int jWins = Float.floatToRawIntBits(x[i] - x[j]) >>> 31;
         return i + ((j - i) & -jWins);
     }
 
-    @Override
-    public void backward(Compute compute, float[] x, int rows, LayerBuffers b, float stepScale, float decay) {
-        int count = rows * output.size();
-        if (!b.deltaGiven) {
-            activation().multiplyByDerivative(b.z, b.output, b.delta, count); // BP2: δ = ∂C/∂a ⊙ σ'(z)
-        }
-        if (b.inputGradient == null) {
-            return;
-        }
-        Arrays.fill(b.inputGradient, 0, rows * input.size(), 0f);
-        for (int i = 0; i < count; i++) {
-            b.inputGradient[b.indices[i]] = b.delta[i]; // BP2 through the max: ∂C/∂x = δ at the winner, else 0
+    /** Channels [from, to): each output's δ goes to its block's winner, in the same channel; the rest get 0. */
+    private void route(float[] delta, float[] gradient, int[] winners, int m, int from, int to) {
+        int inPlane = input.rows() * input.cols() * m;
+        int outPlane = output.rows() * output.cols() * m;
+        Arrays.fill(gradient, from * inPlane, to * inPlane, 0f);
+        for (int i = from * outPlane; i < to * outPlane; i++) {
+            gradient[winners[i]] = delta[i]; // BP2 through the max: ∂C/∂x = δ at the winner, else 0
         }
     }
 }

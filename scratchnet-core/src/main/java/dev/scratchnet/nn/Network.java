@@ -34,8 +34,11 @@ public final class Network {
         this.architecture = architecture;
         List<Layer> built = new ArrayList<>();
         Shape shape = architecture.input();
-        for (LayerSpec spec : architecture.layers()) {
-            Layer layer = spec.build(shape, built.size());
+        List<LayerSpec> specs = architecture.layers();
+        for (int l = 0; l < specs.size(); l++) {
+            boolean inner = l > 0 && spatial(specs.get(l - 1));
+            boolean outer = l + 1 < specs.size() && spatial(specs.get(l + 1));
+            Layer layer = build(specs.get(l), shape, l, inner, outer);
             built.add(layer);
             shape = layer.outputShape();
         }
@@ -45,6 +48,24 @@ public final class Network {
         this.parameters = List.copyOf(all);
         this.inputSize = architecture.inputSize();
         this.outputSize = shape.size();
+    }
+
+    private static boolean spatial(LayerSpec spec) {
+        return spec instanceof LayerSpec.Conv || spec instanceof LayerSpec.MaxPool;
+    }
+
+    /**
+     * Layer l; a conv or pooling layer next to another keeps the batch innermost on that side (one example
+     * per row only where it meets the input or a dense layer), so that unfolding copies long runs.
+     */
+    private static Layer build(LayerSpec spec, Shape input, int index, boolean innerIn, boolean innerOut) {
+        if (spec instanceof LayerSpec.Conv conv) {
+            return new ConvLayer(index, conv, input, innerIn, innerOut);
+        }
+        if (spec instanceof LayerSpec.MaxPool pool) {
+            return new MaxPoolLayer(pool, input, innerIn, innerOut);
+        }
+        return spec.build(input, index);
     }
 
     /** A freshly initialized network of the given shape, layer by layer from the generator. */

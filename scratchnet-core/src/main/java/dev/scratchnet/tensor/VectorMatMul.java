@@ -111,8 +111,11 @@ final class VectorMatMul implements MatMul {
                     FloatVector.fromArray(S, b, src).intoArray(packedB, d);
                     FloatVector.fromArray(S, b, src + L).intoArray(packedB, d + L);
                 }
-            } else if (width == NR && bps == 1) { // B read transposed: each row of b runs down one column
-                for (int jj = 0; jj < NR; jj++) {
+            } else if (bps == 1) { // B read transposed: each row of b runs down one column
+                if (width < NR) {
+                    java.util.Arrays.fill(packedB, dst, dst + NR * kc, 0f);
+                }
+                for (int jj = 0; jj < width; jj++) {
                     for (int p = 0, src = (j0 + jj) * bjs + p0, d = dst + jj; p < kc; p++, d += NR) {
                         packedB[d] = b[src + p];
                     }
