@@ -76,9 +76,9 @@ final class EvaluateCommand implements Callable<Integer> {
             case validation -> splits.validation().orElseThrow();
             case train -> splits.training();
         };
-        if (chosen.imageSize() != model.network().inputSize()) {
-            throw new DataException("the model takes " + model.network().inputSize() + " inputs but " + spec.name()
-                    + " images have " + chosen.imageSize() + " pixels");
+        if (!model.network().architecture().takesImages(chosen.imageRows(), chosen.imageCols())) {
+            throw new DataException("the model takes " + model.network().architecture().input() + " inputs but "
+                    + spec.name() + " images are " + chosen.imageShape());
         }
         return chosen;
     }

@@ -43,8 +43,9 @@ final class PredictCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Ensemble ensemble = Models.ensemble(Models.load(models));
         Network network = ensemble.members().get(0);
-        if (network.inputSize() != DigitImage.SIDE * DigitImage.SIDE) {
-            throw new IllegalArgumentException("the model takes " + network.inputSize() + " inputs, not a 28×28 image");
+        if (!network.architecture().takesImages(DigitImage.SIDE, DigitImage.SIDE)) {
+            throw new IllegalArgumentException("the model takes " + network.architecture().input()
+                    + " inputs, not a 28×28 image (784 or 1x28x28)");
         }
         int failures = 0;
         for (Path image : images) {

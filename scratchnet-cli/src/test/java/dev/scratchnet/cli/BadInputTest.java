@@ -110,7 +110,7 @@ class BadInputTest {
     void layersThatDoNotFitTheData() {
         assertOneLineError(train("--layers", "100,10"), "--layers starts with 100", "784 pixels");
         assertOneLineError(train("--layers", "784,30,7"), "--layers ends with 7", "10 classes");
-        assertOneLineError(train("--layers", "784,x,10"), "--layers item 2 'x' is not a layer", "maxpoolK");
+        assertOneLineError(train("--layers", "784,x,10"), "--layers item 2 'x' (input 784): not a layer", "maxpoolK");
         assertOneLineError(train("--layers", "784"), "at least an input and an output");
     }
 
@@ -127,11 +127,17 @@ class BadInputTest {
                 "not the flat vector 784", "1x28x28");
         assertOneLineError(train("--layers", "784,maxpool2,10"), "item 2 'maxpool2' (input 784)", "flat vector");
         assertOneLineError(train("--layers", "1x32x32,conv5x5:20,10"), "starts with 1x32x32", "mnist images are 1x28x28");
-        assertOneLineError(train("--layers", "1x28x28,conv5x5:20:q2,10"), "item 2 'conv5x5:20:q2' is not a layer");
+        assertOneLineError(train("--layers", "1x28x28,conv5x5:20:q2,10"), "item 2 'conv5x5:20:q2' (input 1x28x28): not a layer");
         assertOneLineError(train("--layers", "1x28x28,conv5x3:20,10"), "item 2 'conv5x3:20'", "kernels are square");
         assertOneLineError(train("--layers", "1x28x28,conv3x3:8:p2,10"), "item 2 'conv3x3:8:p2'", "more than half");
         assertOneLineError(train("--layers", "1x28x28,conv3x3:8,maxpool2"), "item 3 'maxpool2'", "output layer");
         assertOneLineError(train("--layers", "28x28,10"), "item 1 '28x28' is not an input shape");
+        assertOneLineError(train("--layers", "1x28x28,conv3x3:8:p99999999999,10"), "item 2 'conv3x3:8:p99999999999' (input 1x28x28)",
+                "sizes must be whole numbers");
+        assertOneLineError(train("--layers", "1x28x28,conv1x1:40000,10"), "item 2 'conv1x1:40000' (input 1x28x28)",
+                "values per example");
+        assertOneLineError(train("--layers", "1x28x28,conv1x1:20000,maxpool1,conv1x1:1,10"), "mini-batch of 10 examples",
+                "use a mini-batch of at most 8 (--batch)");
     }
 
     @Test

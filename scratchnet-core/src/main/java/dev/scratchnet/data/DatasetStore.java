@@ -119,6 +119,9 @@ public final class DatasetStore {
     public Path fetch(DatasetSpec spec) {
         Path target = cacheDir(spec);
         if (isCached(spec)) {
+            if (Files.isDirectory(target)) {
+                sweepAbandoned(target); // a fetch killed after the last file arrived, or by another user's run
+            }
             return target;
         }
         checkCacheWritable(target);
@@ -183,7 +186,14 @@ public final class DatasetStore {
                     throw new DataException(file.fileName() + " has SHA-256 " + actual + ", expected " + file.sha256());
                 }
                 Path part = tmp.resolve(file.fileName() + ".verified");
-                Files.write(part, bytes);
+                try (java.nio.channels.FileChannel out = java.nio.channels.FileChannel.open(part,
+                        java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
+                    java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes);
+                    while (buffer.hasRemaining()) {
+                        out.write(buffer);
+                    }
+                    out.force(true); // on disk before the rename makes it the cached file
+                }
                 moveAtomically(part, dest);
             }
         } finally {

@@ -84,7 +84,9 @@ public final class DigitImage {
             if (e instanceof DataException d) {
                 throw d;
             }
-            throw new DataException("not a readable PNG or JPEG image (" + e.getMessage() + ")");
+            String why = e.getMessage() == null || e.getMessage().isBlank() ? "its data is damaged or cut short"
+                    : e.getMessage().lines().findFirst().orElse("");
+            throw new DataException("not a readable PNG or JPEG image (" + why + ")");
         }
     }
 

@@ -97,6 +97,12 @@ public final class ModelFile {
                     + " (upgrade ScratchNet)");
         }
         Architecture arch = parseArchitecture(required(meta, "architecture", source), source);
+        long held = contents.tensors().entrySet().stream().filter(e -> e.getKey().startsWith("layers."))
+                .mapToLong(e -> e.getValue().data().length).sum();
+        if (arch.parameterCount() > held) { // before any array is made: a few header bytes can describe a huge net
+            throw SafeTensors.corrupt(source, "its architecture " + arch.text() + " needs " + arch.parameterCount()
+                    + " weights but the file holds " + held);
+        }
         Network network = new Network(arch);
         for (Parameter p : network.parameters()) {
             float[] values = tensor(contents, p.name(), p.shape(), source);
@@ -176,7 +182,8 @@ public final class ModelFile {
             checkChained(root, arch);
             return arch;
         } catch (RuntimeException e) {
-            throw SafeTensors.corrupt(source, "its architecture metadata is invalid (" + e.getMessage() + ")");
+            throw SafeTensors.corrupt(source, "its architecture metadata is invalid ("
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")");
         }
     }
 

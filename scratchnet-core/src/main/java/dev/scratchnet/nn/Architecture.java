@@ -32,7 +32,40 @@ public record Architecture(Shape input, List<LayerSpec> layers) {
         }
         Shape shape = input;
         for (LayerSpec layer : layers) {
-            shape = layer.outputShape(shape);
+            Shape next = layer.outputShape(shape);
+            checkSize(layer, shape, next);
+            shape = next;
+        }
+    }
+
+    /**
+     * The most values one example may have at a layer's output ({@link #MAX_VALUES}) and in a convolution's
+     * unfolded patches ({@link #MAX_PATCH_VALUES}): a model file or a {@code --layers} string describes its
+     * network in a few bytes, and the buffers for it must still fit in memory.
+     */
+    public static final int MAX_VALUES = 1 << 24;
+    public static final int MAX_PATCH_VALUES = 1 << 26;
+
+    static void checkSize(LayerSpec layer, Shape in, Shape out) {
+        if (out.size() > MAX_VALUES) {
+            throw new IllegalArgumentException("layer " + layer + " would have " + out.size()
+                    + " values per example; at most " + MAX_VALUES + " are allowed");
+        }
+        if (layer instanceof LayerSpec.Conv conv) {
+            long patches = (long) in.channels() * conv.kernel() * conv.kernel() * out.rows() * out.cols();
+            if (patches > MAX_PATCH_VALUES) {
+                throw new IllegalArgumentException("layer " + layer + " would unfold " + patches
+                        + " values per example; at most " + MAX_PATCH_VALUES + " are allowed");
+            }
+            long weights = (long) conv.filters() * in.channels() * conv.kernel() * conv.kernel();
+            if (weights > MAX_PATCH_VALUES) {
+                throw new IllegalArgumentException("layer " + layer + " would have " + weights + " weights; at most "
+                        + MAX_PATCH_VALUES + " are allowed");
+            }
+        }
+        if (layer instanceof LayerSpec.Dense && (long) in.size() * out.size() > MAX_PATCH_VALUES) {
+            throw new IllegalArgumentException("layer " + layer + " would have " + (long) in.size() * out.size()
+                    + " weights; at most " + MAX_PATCH_VALUES + " are allowed");
         }
     }
 
@@ -107,6 +140,27 @@ public record Architecture(Shape input, List<LayerSpec> layers) {
             shapes.add(s);
         }
         return shapes;
+    }
+
+    /** Whether it takes images of rows × cols: as a flat vector of their pixels, or as 1 × rows × cols. */
+    public boolean takesImages(int rows, int cols) {
+        return input.isFlat() ? input.size() == rows * cols : input.equals(Shape.image(rows, cols));
+    }
+
+    /** Weights and biases of every layer, counted from the specs alone (no arrays made). */
+    public long parameterCount() {
+        long count = 0;
+        Shape s = input;
+        for (LayerSpec layer : layers) {
+            Shape next = layer.outputShape(s);
+            if (layer instanceof LayerSpec.Dense) {
+                count += (long) s.size() * next.size() + next.size();
+            } else if (layer instanceof LayerSpec.Conv conv) {
+                count += (long) conv.filters() * s.channels() * conv.kernel() * conv.kernel() + conv.filters();
+            }
+            s = next;
+        }
+        return count;
     }
 
     /** Values per input example. */

@@ -95,6 +95,11 @@ public final class ConvLayer implements Layer {
     }
 
     @Override
+    public long valuesPerExample() {
+        return Math.max(Layer.super.valuesPerExample(), (long) patches.patchSize() * patches.positions());
+    }
+
+    @Override
     public LayerBuffers buffers(int capacity, float dropout) {
         int n = Math.multiplyExact(capacity, patches.positions());
         int cols = Math.multiplyExact(patches.patchSize(), n);

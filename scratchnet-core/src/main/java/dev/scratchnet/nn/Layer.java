@@ -34,6 +34,11 @@ public sealed interface Layer permits DenseLayer, ConvLayer, MaxPoolLayer {
     /** Draws this layer's initial parameters from the generator. */
     void initialize(Init init, java.util.Random random);
 
+    /** The most values one example takes in any one of this layer's buffers (its output, a conv's patches). */
+    default long valuesPerExample() {
+        return Math.max(inputShape().size(), outputShape().size());
+    }
+
     /** Buffers for up to {@code capacity} examples, with inverted dropout of the input at rate p (0: none). */
     LayerBuffers buffers(int capacity, float dropout);
 

@@ -41,32 +41,36 @@ final class LayerGrammar {
         Shape first = shape;
         List<LayerSpec> layers = new ArrayList<>();
         for (int i = 1; i < items.length; i++) {
-            boolean last = i == items.length - 1;
-            LayerSpec spec = item(items[i], i + 1, last ? output : hidden);
             String where = "--layers item " + (i + 1) + " '" + items[i] + "' (input " + shape + "): ";
-            if (last && !(spec instanceof LayerSpec.Dense)) {
-                throw new IllegalArgumentException(where + "the last item is the output layer and must be its size, "
-                        + "e.g. 10");
-            }
-            if (!(spec instanceof LayerSpec.Dense) && !layers.isEmpty()
-                    && layers.get(layers.size() - 1) instanceof LayerSpec.Dense) {
-                throw new IllegalArgumentException(where + "convolution and pooling come before the dense layers, "
-                        + "not after one");
-            }
-            if (spec instanceof LayerSpec.MaxPool && !layers.isEmpty()
-                    && layers.get(layers.size() - 1) instanceof LayerSpec.Conv conv && conv.activation() == hidden) {
-                layers.set(layers.size() - 1, conv.withActivation(Activation.IDENTITY)); // σ after the pooling
-            } else if (spec instanceof LayerSpec.MaxPool) {
-                spec = spec.withActivation(Activation.IDENTITY);
-            }
             try {
-                shape = spec.outputShape(shape);
+                shape = add(layers, items[i], shape, i == items.length - 1, hidden, output);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(where + e.getMessage());
             }
-            layers.add(spec);
         }
         return new Architecture(first, layers);
+    }
+
+    /** Appends the layer an item names to {@code layers}; returns its output shape, or says why it cannot be. */
+    private static Shape add(List<LayerSpec> layers, String item, Shape shape, boolean last, Activation hidden,
+                             Activation output) {
+        LayerSpec spec = item(item, last ? output : hidden);
+        LayerSpec previous = layers.isEmpty() ? null : layers.get(layers.size() - 1);
+        if (last && !(spec instanceof LayerSpec.Dense)) {
+            throw new IllegalArgumentException("the last item is the output layer and must be its size, e.g. 10");
+        }
+        if (!(spec instanceof LayerSpec.Dense) && previous instanceof LayerSpec.Dense) {
+            throw new IllegalArgumentException("convolution and pooling come before the dense layers, not after one");
+        }
+        if (spec instanceof LayerSpec.MaxPool && previous instanceof LayerSpec.Conv conv && conv.activation() == hidden) {
+            layers.set(layers.size() - 1, conv.withActivation(Activation.IDENTITY)); // σ after the pooling
+        } else if (spec instanceof LayerSpec.MaxPool) {
+            spec = spec.withActivation(Activation.IDENTITY);
+        }
+        Shape next = spec.outputShape(shape);
+        Architecture.checkSize(spec, shape, next);
+        layers.add(spec);
+        return next;
     }
 
     static Shape input(String item) {
@@ -75,46 +79,46 @@ final class LayerGrammar {
             throw new IllegalArgumentException("--layers item 1 '" + item + "' is not an input shape; use 784 (a flat "
                     + "vector) or 1x28x28 (channels x rows x cols)");
         }
-        int[] sizes = m.group(2) == null ? new int[] {positive(m.group(1), 1, item), 1, 1}
-                : new int[] {positive(m.group(1), 1, item), positive(m.group(2), 1, item), positive(m.group(3), 1, item)};
-        return new Shape(sizes[0], sizes[1], sizes[2]);
+        try {
+            int[] sizes = m.group(2) == null ? new int[] {positive(m.group(1)), 1, 1}
+                    : new int[] {positive(m.group(1)), positive(m.group(2)), positive(m.group(3))};
+            return new Shape(sizes[0], sizes[1], sizes[2]);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--layers item 1 '" + item + "' (the input): " + e.getMessage());
+        }
     }
 
-    private static LayerSpec item(String item, int position, Activation activation) {
+    private static LayerSpec item(String item, Activation activation) {
         if (DENSE.matcher(item).matches()) {
-            return new LayerSpec.Dense(positive(item, position, item), activation);
+            return new LayerSpec.Dense(positive(item), activation);
         }
         Matcher pool = POOL.matcher(item);
         if (pool.matches()) {
-            return new LayerSpec.MaxPool(positive(pool.group(1), position, item), activation);
+            return new LayerSpec.MaxPool(positive(pool.group(1)), activation);
         }
         Matcher conv = CONV.matcher(item);
         if (!conv.matches()) {
-            throw new IllegalArgumentException("--layers item " + position + " '" + item + "' is not a layer; " + ITEMS);
+            throw new IllegalArgumentException("not a layer; " + ITEMS);
         }
-        int kernel = positive(conv.group(1), position, item);
-        if (kernel != positive(conv.group(2), position, item)) {
-            throw new IllegalArgumentException("--layers item " + position + " '" + item + "': kernels are square, "
-                    + "write conv" + kernel + "x" + kernel);
+        int kernel = positive(conv.group(1));
+        if (kernel != positive(conv.group(2))) {
+            throw new IllegalArgumentException("kernels are square, write conv" + kernel + "x" + kernel);
         }
         int stride = 1;
         int padding = 0;
         Matcher option = OPTION.matcher(conv.group(4));
         while (option.find()) {
             if (option.group(1).equals("s")) {
-                stride = positive(option.group(2), position, item);
+                stride = positive(option.group(2));
             } else {
-                padding = Integer.parseInt(option.group(2));
+                padding = option.group(2).equals("0") ? 0 : positive(option.group(2));
             }
         }
-        try {
-            return new LayerSpec.Conv(kernel, positive(conv.group(3), position, item), stride, padding, activation);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--layers item " + position + " '" + item + "': " + e.getMessage());
-        }
+        return new LayerSpec.Conv(kernel, positive(conv.group(3)), stride, padding, activation);
     }
 
-    private static int positive(String digits, int position, String item) {
+    /** A size of an item: a whole number from 1 to 2²⁰. */
+    private static int positive(String digits) {
         int value;
         try {
             value = Integer.parseInt(digits);
@@ -122,8 +126,7 @@ final class LayerGrammar {
             value = 0;
         }
         if (value < 1 || value > 1 << 20) {
-            throw new IllegalArgumentException("--layers item " + position + " '" + item + "': sizes must be whole "
-                    + "numbers from 1 to " + (1 << 20) + ", got " + digits);
+            throw new IllegalArgumentException("sizes must be whole numbers from 1 to " + (1 << 20) + ", got " + digits);
         }
         return value;
     }

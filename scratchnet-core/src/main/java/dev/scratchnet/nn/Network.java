@@ -24,6 +24,19 @@ public final class Network {
     private final List<Parameter> parameters;
     private final int inputSize;
     private final int outputSize;
+    /** The most values one buffer of a workspace may hold (512 MiB of floats). */
+    public static final long MAX_BUFFER = 1L << 27;
+
+    /** The most values one example takes in any buffer of any layer. */
+    public long valuesPerExample() {
+        return layers.stream().mapToLong(Layer::valuesPerExample).max().orElse(1);
+    }
+
+    /** The largest mini-batch whose buffers stay within {@link #MAX_BUFFER} values each. */
+    public int maxBatch() {
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, MAX_BUFFER / valuesPerExample()));
+    }
+
     /** Rows per pass of {@link #predict(float[][])}: a convolution's unfolded patches grow with the batch. */
     static final int PREDICT_BATCH = 256;
     /** Single-threaded: inference runs on the caller's thread, so concurrent callers never wait on a pool. */
@@ -122,7 +135,7 @@ public final class Network {
     public float[][] predict(float[][] inputs) {
         int rows = inputs.length;
         float[][] result = new float[rows][];
-        Workspace ws = new Workspace(this, Math.max(1, Math.min(rows, PREDICT_BATCH)));
+        Workspace ws = new Workspace(this, Math.max(1, Math.min(rows, Math.min(PREDICT_BATCH, maxBatch()))));
         float[] x = new float[ws.capacity() * inputSize()];
         for (int from = 0; from < rows; from += ws.capacity()) {
             int count = Math.min(ws.capacity(), rows - from);
@@ -195,6 +208,11 @@ public final class Network {
 
         /** With inverted dropout at rate p on the input of every layer that takes it, except the first. */
         Workspace(Network network, int capacity, float dropout) {
+            if ((long) capacity * network.valuesPerExample() > MAX_BUFFER) {
+                throw new IllegalArgumentException("a mini-batch of " + capacity + " examples of this network needs "
+                        + capacity * network.valuesPerExample() + " values in one buffer, over the " + MAX_BUFFER
+                        + " allowed; use a mini-batch of at most " + network.maxBatch() + " (--batch)");
+            }
             this.capacity = capacity;
             layers = new LayerBuffers[network.layers.size()];
             for (int l = 0; l < layers.length; l++) {

@@ -128,7 +128,9 @@ public final class Compute implements AutoCloseable {
         pending.set(workers.length);
         generation++;
         for (Worker w : workers) {
-            LockSupport.unpark(w.thread);
+            if (w.parking) { // a spinning worker sees the new generation by itself; waking one costs a system call
+                LockSupport.unpark(w.thread);
+            }
         }
         job.runPart(kernel, workers.length); // the last part, the larger when sizes differ: the caller starts first
         while (pending.get() != 0) {
@@ -226,6 +228,11 @@ public final class Compute implements AutoCloseable {
     private final class Worker implements Runnable {
         private final int part;
         private final Thread thread;
+        /**
+         * Set before the worker parks, and the generation read again after: the caller bumps the generation
+         * before it reads this flag, so either the worker sees the new work or the caller sees it parking.
+         */
+        private volatile boolean parking;
 
         Worker(int part) {
             this.part = part;
@@ -247,7 +254,11 @@ public final class Compute implements AutoCloseable {
                 } else if (System.nanoTime() - idleSince < SPIN_NANOS) {
                     Thread.onSpinWait();
                 } else {
-                    LockSupport.park(this);
+                    parking = true;
+                    if (generation == seen && !closed) {
+                        LockSupport.park(this);
+                    }
+                    parking = false;
                 }
             }
         }

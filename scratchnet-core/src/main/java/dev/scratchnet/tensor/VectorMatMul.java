@@ -34,6 +34,14 @@ final class VectorMatMul implements MatMul {
     private static final int MC = 96;
     /** A·Bᵀ with fewer rows than this uses dot products (no packing). */
     private static final int PACK_MIN_ROWS = 16;
+    /**
+     * A·Bᵀ at least this many times deeper than m + n uses dot products too: packing would copy all of the
+     * long rows of B for a product that reuses each value only m times (a conv layer's weight gradient,
+     * k = m·OH·OW). No MLP product of the presets or the bench is that deep.
+     */
+    private static final int DOTS_MIN_DEPTH = 16;
+    /** ... and at least this deep, which leaves every dense product on MNIST's 784 inputs as it was. */
+    private static final int DOTS_MIN_K = 2048;
 
     private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
 
@@ -230,7 +238,7 @@ final class VectorMatMul implements MatMul {
     @Override
     public void abt(float[] a, float[] b, float[] c, int m, int rowFrom, int rowTo, int colFrom, int colTo, int n,
                     int k) {
-        if (m >= PACK_MIN_ROWS) {
+        if (m >= PACK_MIN_ROWS && (k < DOTS_MIN_DEPTH * (long) (m + n) || k < DOTS_MIN_K)) {
             packed(a, k, 1, b, 1, k, c, rowFrom, rowTo, colFrom, colTo, n, k, 1f, false);
             return;
         }

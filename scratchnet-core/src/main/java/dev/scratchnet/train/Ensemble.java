@@ -85,7 +85,8 @@ public final class Ensemble {
 
     /** Every member and the ensemble on a whole data set, in batches of {@link Evaluation#BATCH}. */
     public Result evaluate(Compute compute, Dataset data) {
-        int batch = Math.min(Evaluation.BATCH, Math.max(1, data.size()));
+        int largest = members.stream().mapToInt(Network::maxBatch).min().orElse(1);
+        int batch = Math.min(Math.min(Evaluation.BATCH, largest), Math.max(1, data.size()));
         int n = members.get(0).inputSize();
         float[] x = new float[batch * n];
         List<Network.Workspace> spaces = members.stream().map(m -> new Network.Workspace(m, batch)).toList();

@@ -22,7 +22,8 @@ public final class Evaluation {
 
     /** Classifies every example of {@code data} in batches. */
     public static Evaluation of(Network network, Compute compute, Dataset data) {
-        return new Evaluator(network, Math.min(BATCH, Math.max(1, data.size()))).evaluate(compute, data, null);
+        return new Evaluator(network, Math.min(Math.min(BATCH, network.maxBatch()), Math.max(1, data.size())))
+                .evaluate(compute, data, null);
     }
 
     static Evaluation of(int[][] confusion, int total, double meanCost) {

@@ -50,7 +50,7 @@ public final class Trainer {
         this.config = config;
         this.compute = compute;
         this.backprop = new Backprop(network, config.batchSize(), config.dropout());
-        this.evaluator = new Evaluator(network, Evaluation.BATCH);
+        this.evaluator = new Evaluator(network, Math.min(Evaluation.BATCH, network.maxBatch()));
         this.optimizer = new Optimizer(config.optimizer());
         this.x = new float[config.batchSize() * network.inputSize()];
         this.labels = new int[config.batchSize()];

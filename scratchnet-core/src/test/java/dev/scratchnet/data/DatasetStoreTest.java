@@ -130,6 +130,19 @@ class DatasetStoreTest {
     }
 
     @Test
+    void aFetchOfACachedSetSweepsTooForAFetchKilledAfterItsLastFile() throws IOException {
+        Tiny tiny = Tiny.make();
+        DatasetStore store = new DatasetStore(home, List.of(new FakeSource(tiny, false)), l -> { });
+        Path cache = store.fetch(tiny.spec());
+        Path dead = Files.createDirectories(cache.resolve(".fetch-789"));
+        Process gone = new ProcessBuilder("true").start();
+        gone.onExit().join();
+        Files.writeString(dead.resolve(".owner"), String.valueOf(gone.pid()));
+        store.fetch(tiny.spec());
+        assertThat(dead).doesNotExist();
+    }
+
+    @Test
     void whenEverySourceFailsOneMessageSaysWhatWasTriedAndHowToPlaceTheFiles() {
         Tiny tiny = Tiny.make();
         DatasetSource unavailable = new DatasetSource() {

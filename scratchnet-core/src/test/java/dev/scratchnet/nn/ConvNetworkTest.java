@@ -28,7 +28,8 @@ class ConvNetworkTest {
             x[i] = random.nextFloat();
         }
         try (Compute compute = new Compute(2)) {
-            float[] out = net.forward(compute, x, rows, new Network.Workspace(net, rows));
+            // a workspace larger than the batch, as the last mini-batch of an epoch has
+            float[] out = net.forward(compute, x, rows, new Network.Workspace(net, rows + 3));
             float[] chained = x;
             Shape shape = net.architecture().input();
             for (int l = 0; l < net.layers().size(); l++) {
@@ -44,6 +45,41 @@ class ConvNetworkTest {
             }
             for (int i = 0; i < rows * net.outputSize(); i++) {
                 assertThat(out[i]).as("output %d", i).isCloseTo(chained[i], org.assertj.core.data.Offset.offset(1e-6f));
+            }
+        }
+    }
+
+    /**
+     * The fused SGD step with weight decay (each layer updating its parameters as it backpropagates) against
+     * the gradients stored first and the step taken by hand: w ← (1 − ηλ/n)·w − (η/m)·∂C/∂w for weights,
+     * b ← b − (η/m)·∂C/∂b for biases.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"2x7x6,conv3x3:3:s2:p1,conv1x1:2,maxpool2,4,3", "1x12x12,conv5x5:4,maxpool2,conv3x3:3:p1,5"})
+    void theFusedStepWithDecayEqualsStoredGradientsAndAStepByHand(String layers) {
+        Architecture arch = Architecture.parse(layers, Activation.RELU, Activation.SOFTMAX);
+        Network fused = Network.create(arch, Init.HE, new Random(3));
+        Network stored = Network.create(arch, Init.HE, new Random(3));
+        int rows = 5;
+        Random random = new Random(4);
+        float[] x = new float[rows * fused.inputSize()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = random.nextFloat();
+        }
+        int[] labels = {0, 1, 2, 1, 0};
+        float eta = 0.1f;
+        float decay = 0.99f;
+        try (Compute compute = new Compute(2)) {
+            new Backprop(fused, rows + 2).sgdStep(compute, x, labels, rows, Cost.CROSS_ENTROPY, eta, decay);
+            new Backprop(stored, rows + 2).run(compute, x, labels, rows, Cost.CROSS_ENTROPY);
+        }
+        for (int p = 0; p < fused.parameters().size(); p++) {
+            Parameter f = fused.parameters().get(p);
+            Parameter s = stored.parameters().get(p);
+            for (int i = 0; i < f.size(); i++) {
+                float expected = (f.decays() ? decay * s.values()[i] : s.values()[i]) - eta / rows * s.gradient()[i];
+                assertThat(f.values()[i]).as("%s[%d]", f.name(), i)
+                        .isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-5f));
             }
         }
     }

@@ -1,6 +1,5 @@
 package dev.scratchnet.web;
 
-import dev.scratchnet.data.DataException;
 import dev.scratchnet.data.Dataset;
 import dev.scratchnet.data.DigitImage;
 import dev.scratchnet.io.Json;
@@ -14,10 +13,8 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.config.SizeUnit;
 import io.javalin.http.HttpResponseException;
-import io.javalin.http.UploadedFile;
 import io.javalin.http.staticfiles.Location;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,15 +29,19 @@ import java.util.Map;
  */
 public final class DemoServer implements AutoCloseable {
 
-    static final long MAX_BODY = 1L << 20;
+    static final long MAX_BODY = RequestBody.MAX_BODY;
     /** Bytes per second below which a request body is cut off. */
     static final long MIN_BODY_RATE = 16L << 10;
 
+    /** Predictions served at once: four per core (each is a few milliseconds of one core). */
+    static final int MAX_PREDICTIONS = 4 * Runtime.getRuntime().availableProcessors();
+    final java.util.concurrent.Semaphore predictions = new java.util.concurrent.Semaphore(MAX_PREDICTIONS);
     private final ModelFile.Model model;
     private final List<ModelFile.Model> models;
     private final Ensemble ensemble;
     private final Dataset test;
     private final List<Integer> mistakes = new ArrayList<>();
+    private final String mistakesJson;
     private final Javalin app;
 
     /** A server without test digits (the random-digit button and the mistakes gallery stay empty). */
@@ -64,9 +65,9 @@ public final class DemoServer implements AutoCloseable {
         this.models = List.copyOf(models);
         this.ensemble = new Ensemble(models.stream().map(ModelFile.Model::network).toList());
         this.test = test;
-        if (model.network().inputSize() != DigitImage.SIDE * DigitImage.SIDE) {
-            throw new IllegalArgumentException("the demo needs a model of 784 inputs (28×28 images), this one takes "
-                    + model.network().inputSize());
+        if (!model.network().architecture().takesImages(DigitImage.SIDE, DigitImage.SIDE)) {
+            throw new IllegalArgumentException("the demo needs a model of 28×28 images (784 or 1x28x28), this one takes "
+                    + model.network().architecture().input());
         }
         this.app = Javalin.create(config -> {
             config.showJavalinBanner = false;
@@ -99,12 +100,18 @@ public final class DemoServer implements AutoCloseable {
                 }
             }
         }
+        this.mistakesJson = test == null ? null : mistakesJson();
         app.before(SecurityHeaders::apply);
         app.post("/api/predict", this::predict);
         app.get("/api/model", this::describe);
         app.get("/api/test-digit", this::testDigit);
         app.get("/api/mistakes", this::mistakes);
-        app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), e.getMessage()));
+        app.exception(HttpResponseException.class, (e, ctx) -> {
+            if (e.getStatus() == 503) {
+                ctx.header("Retry-After", "1");
+            }
+            error(ctx, e.getStatus(), e.getMessage());
+        });
         app.exception(BadRequest.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
         app.exception(Exception.class, (e, ctx) -> error(ctx, 500, "internal error: " + e));
     }
@@ -120,27 +127,29 @@ public final class DemoServer implements AutoCloseable {
         app.stop();
     }
 
+    /**
+     * At most {@link #MAX_PREDICTIONS} predictions at once: one more is answered 503 with Retry-After at
+     * once, instead of queueing work (and memory) without bound behind the ones in progress.
+     */
     private void predict(Context ctx) throws IOException {
-        if (ctx.contentLength() > MAX_BODY) {
-            throw tooLarge();
-        }
-        ctx.contentType("application/json").result(Json.write(answer(input(ctx))));
-    }
-
-    private static HttpResponseException tooLarge() {
-        return new HttpResponseException(413, "the body is over 1 MiB; send a smaller image");
+        float[] input = RequestBody.input(ctx); // the body first: a slow sender holds no permit while it sends
+        ctx.contentType("application/json").result(Json.write(limited(() -> answer(input))));
     }
 
     /**
-     * The body, read from the request stream no further than 1 MiB however it is framed: a chunked body
-     * declares no length, so the Content-Length check alone would let it through whole.
+     * The work of one prediction, if fewer than {@link #MAX_PREDICTIONS} are in progress; else 503 with
+     * Retry-After at once, instead of queueing work (and memory) without bound behind the ones running.
      */
-    private static byte[] body(Context ctx) throws IOException {
-        byte[] bytes = ctx.req().getInputStream().readNBytes((int) MAX_BODY + 1);
-        if (bytes.length > MAX_BODY) {
-            throw tooLarge();
+    private Map<String, Object> limited(java.util.function.Supplier<Map<String, Object>> work) {
+        if (!predictions.tryAcquire()) {
+            throw new HttpResponseException(503, "the server is busy with " + MAX_PREDICTIONS
+                    + " predictions; retry in a second");
         }
-        return bytes;
+        try {
+            return work.get();
+        } finally {
+            predictions.release();
+        }
     }
 
     /** A test digit (random, or {@code ?index=N}) with its label and the network's answer. */
@@ -158,29 +167,36 @@ public final class DemoServer implements AutoCloseable {
         if (i < 0 || i >= test.size()) {
             throw new BadRequest("index must be between 0 and " + (test.size() - 1) + ", got " + i);
         }
-        Map<String, Object> answer = answer(test.image(i));
+        int chosen = i;
+        Map<String, Object> answer = limited(() -> answer(test.image(chosen)));
         answer.put("index", i);
         answer.put("label", test.label(i));
         ctx.contentType("application/json").result(Json.write(answer));
     }
 
-    /** The test digits the network gets wrong: index, label and answer of each (the pixels come from test-digit). */
+    /** The test digits the first model gets wrong: index, label and its answer (pixels come from test-digit). */
     private void mistakes(Context ctx) {
         if (test == null) {
             throw new HttpResponseException(404, "this server has no test digits (start it with the data set available)");
         }
+        ctx.contentType("application/json").result(mistakesJson);
+    }
+
+    /** The mistakes answer, made once: it is the same for every request. */
+    private String mistakesJson() {
         List<Object> list = new ArrayList<>();
-        int limit = Math.min(mistakes.size(), 100);
-        for (int m = 0; m < limit; m++) {
+        for (int m = 0; m < Math.min(mistakes.size(), 100); m++) {
             int i = mistakes.get(m);
-            Map<String, Object> entry = answer(test.image(i));
+            float[] p = model.network().predict(test.image(i));
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("digit", Network.argmax(p, 0, p.length));
+            entry.put("probabilities", p);
+            entry.put("input", test.image(i));
             entry.put("index", i);
             entry.put("label", test.label(i));
-            entry.remove("hidden");
-            entry.remove("feature_maps");
             list.add(entry);
         }
-        ctx.contentType("application/json").result(Json.write(Map.of("total", mistakes.size(), "mistakes", list)));
+        return Json.write(Map.of("total", mistakes.size(), "mistakes", list));
     }
 
     private Map<String, Object> answer(float[] input) {
@@ -195,67 +211,23 @@ public final class DemoServer implements AutoCloseable {
             answer.put("digits", vote.digits());
         }
         answer.put("input", input);
-        if (network.layers().get(0) instanceof ConvLayer conv) {
-            answer.put("feature_maps", FeatureMaps.of(activations[0], conv.outputShape()));
+        int conv = firstConv(network);
+        if (conv >= 0) {
+            answer.put("feature_maps", FeatureMaps.of(activations[conv], network.layers().get(conv).outputShape()));
         } else {
             answer.put("hidden", activations.length > 1 ? activations[0] : new float[0]);
         }
         return answer;
     }
 
-    /** The network's input from JSON pixels, a raw image body, or a multipart field {@code image}. */
-    private float[] input(Context ctx) throws IOException {
-        String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(java.util.Locale.ROOT);
-        if (type.startsWith("application/json")) {
-            return pixels(new String(body(ctx), java.nio.charset.StandardCharsets.UTF_8));
-        }
-        if (type.startsWith("multipart/form-data")) {
-            UploadedFile file = ctx.uploadedFile("image");
-            if (file == null) {
-                throw new BadRequest("the multipart body has no field 'image'");
-            }
-            try (InputStream in = file.content()) {
-                return image(in.readAllBytes());
+    /** The index of the network's first conv layer, or −1. */
+    private static int firstConv(Network network) {
+        for (int l = 0; l < network.layers().size(); l++) {
+            if (network.layers().get(l) instanceof ConvLayer) {
+                return l;
             }
         }
-        if (type.startsWith("image/png") || type.startsWith("image/jpeg")) {
-            return image(body(ctx));
-        }
-        throw new BadRequest("send JSON {\"pixels\": [784 numbers]} or a PNG or JPEG image (Content-Type "
-                + "image/png, image/jpeg, or multipart field 'image'); got Content-Type '" + type + "'");
-    }
-
-    private static float[] image(byte[] bytes) {
-        try {
-            return DigitImage.fromBytes(bytes);
-        } catch (DataException e) {
-            throw new BadRequest(e.getMessage());
-        }
-    }
-
-    static float[] pixels(String body) {
-        Object json;
-        try {
-            json = Json.parse(body);
-        } catch (IllegalArgumentException e) {
-            throw new BadRequest(e.getMessage());
-        }
-        if (!(json instanceof Map<?, ?> map) || !(map.get("pixels") instanceof List<?> list)) {
-            throw new BadRequest("expected a JSON object {\"pixels\": [784 numbers in [0,1]]}");
-        }
-        int side = DigitImage.SIDE * DigitImage.SIDE;
-        if (list.size() != side) {
-            throw new BadRequest("expected " + side + " pixels (28×28, row-major), got " + list.size());
-        }
-        float[] x = new float[side];
-        for (int i = 0; i < side; i++) {
-            Object v = list.get(i);
-            if (!(v instanceof Number n) || !(n.doubleValue() >= 0 && n.doubleValue() <= 1)) {
-                throw new BadRequest("pixel " + i + " is " + v + "; every pixel must be a number in [0, 1] (ink = 1)");
-            }
-            x[i] = n.floatValue();
-        }
-        return x;
+        return -1;
     }
 
     /** The first model's description, and under {@code models} every model's. */

@@ -198,4 +198,19 @@ class DemoServerTest {
         assertThat(r.statusCode()).isEqualTo(413);
         assertThat((String) json(r).get("error")).contains("1 MiB");
     }
+
+    @Test
+    void predictionsBeyondTheLimitAreAnswered503AtOnce() throws Exception {
+        byte[] body = Json.write(Map.of("pixels", java.util.Collections.nCopies(784, 0.5))).getBytes();
+        server.predictions.acquire(DemoServer.MAX_PREDICTIONS); // as if that many were in progress
+        try {
+            HttpResponse<String> busy = post("application/json", body);
+            assertThat(busy.statusCode()).isEqualTo(503);
+            assertThat(busy.headers().firstValue("Retry-After")).contains("1");
+            assertThat((String) json(busy).get("error")).contains("busy", "retry");
+        } finally {
+            server.predictions.release(DemoServer.MAX_PREDICTIONS);
+        }
+        assertThat(post("application/json", body).statusCode()).isEqualTo(200);
+    }
 }

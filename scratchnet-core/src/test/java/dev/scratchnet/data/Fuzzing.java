@@ -1,0 +1,16 @@
+package dev.scratchnet.data;
+
+/** What every fuzz target asks of a refusal: one line that names the problem. */
+public final class Fuzzing {
+
+    private Fuzzing() {
+    }
+
+    /** Fails unless the exception's message is one non-empty line that does not say "(null)" for a reason. */
+    public static void oneLine(RuntimeException e) {
+        String message = e.getMessage();
+        if (message == null || message.isBlank() || message.contains("\n") || message.contains("(null)")) {
+            throw new AssertionError("not a one-line message: " + message, e);
+        }
+    }
+}
