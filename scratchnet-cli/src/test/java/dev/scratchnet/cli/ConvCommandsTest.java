@@ -32,7 +32,7 @@ class ConvCommandsTest {
 
     private Cli train(String name, String... extra) {
         List<String> args = new ArrayList<>(List.of("train", "--data", data.toString(), "--validation", "100",
-                "--layers", LAYERS, "--activation", "relu", "--eta", "0.05", "--epochs", "2", "--batch", "10",
+                "--layers", LAYERS, "--activation", "relu", "--eta", "0.05", "--batch", "10",
                 "--save", dir.resolve(name + ".safetensors").toString(),
                 "--metrics", dir.resolve(name + ".jsonl").toString()));
         args.addAll(List.of(extra));
@@ -51,8 +51,8 @@ class ConvCommandsTest {
 
     @Test
     void twoSeededRunsWriteTheSameMetricsAndTheModelWorksEverywhere() throws IOException {
-        assertThat(train("a").exit()).isZero();
-        Cli b = train("b");
+        assertThat(train("a", "--epochs", "2").exit()).isZero();
+        Cli b = train("b", "--epochs", "2");
         assertThat(b.exit()).as(b.err()).isZero();
         assertThat(metrics("a")).isEqualTo(metrics("b"));
         double accuracy = ((Number) TrainCommandTest.lines(dir.resolve("a.jsonl")).get(2).get("test_accuracy")).doubleValue();
@@ -67,7 +67,7 @@ class ConvCommandsTest {
         assertThat(evaluate.exit()).as(evaluate.err() + evaluate.out()).isZero();
         assertThat(evaluate.out()).contains(String.format(java.util.Locale.ROOT, "Accuracy: %.2f%%", 100 * accuracy));
 
-        assertThat(train("c", "--seed", "2").exit()).isZero();
+        assertThat(train("c", "--epochs", "2", "--seed", "2").exit()).isZero();
         Cli ensemble = Cli.run("ensemble", "--model", dir.resolve("a.safetensors").toString(), "--model",
                 dir.resolve("c.safetensors").toString(), "--data", data.toString());
         assertThat(ensemble.exit()).as(ensemble.err()).isZero();
@@ -91,7 +91,7 @@ class ConvCommandsTest {
 
     @Test
     void anEnsembleOfDifferentInputsIsRefusedWithOneLine() {
-        assertThat(train("conv").exit()).isZero();
+        assertThat(train("conv", "--epochs", "1").exit()).isZero();
         Cli mlp = Cli.run("train", "--data", data.toString(), "--validation", "100", "--layers", "784,8,10", "--epochs",
                 "1", "--save", dir.resolve("mlp.safetensors").toString());
         assertThat(mlp.exit()).isZero();
@@ -100,5 +100,19 @@ class ConvCommandsTest {
         assertThat(run.exit()).isNotZero();
         assertThat(run.errLines()).hasSize(1);
         assertThat(run.err()).contains("must take the same input");
+    }
+
+    @Test
+    void aConvRunResumedFromItsCheckpointEqualsTheUninterruptedRun() throws IOException {
+        Path ck = dir.resolve("conv.ckpt");
+        assertThat(train("full", "--epochs", "3", "--optimizer", "momentum", "--dropout", "0.2").exit()).isZero();
+        assertThat(train("half", "--epochs", "1", "--optimizer", "momentum", "--dropout", "0.2", "--checkpoint",
+                ck.toString()).exit()).isZero();
+        Cli rest = train("resumed", "--epochs", "3", "--optimizer", "momentum", "--dropout", "0.2", "--resume", ck.toString());
+        assertThat(rest.exit()).as(rest.err()).isZero();
+        assertThat(rest.out()).contains("Resuming after epoch 1");
+        assertThat(metrics("resumed")).isEqualTo(metrics("full"));
+        assertThat(ModelFile.load(dir.resolve("resumed.safetensors")).network().parameter("layers.2.weight").values())
+                .containsExactly(ModelFile.load(dir.resolve("full.safetensors")).network().parameter("layers.2.weight").values());
     }
 }

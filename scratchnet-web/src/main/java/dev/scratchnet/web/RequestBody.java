@@ -49,19 +49,42 @@ final class RequestBody {
             return pixels(new String(body(ctx), java.nio.charset.StandardCharsets.UTF_8));
         }
         if (type.startsWith("multipart/form-data")) {
-            UploadedFile file = ctx.uploadedFile("image");
-            if (file == null) {
-                throw new DemoServer.BadRequest("the multipart body has no field 'image'");
-            }
-            try (InputStream in = file.content()) {
-                return image(in.readAllBytes());
-            }
+            return image(uploaded(ctx));
         }
         if (type.startsWith("image/png") || type.startsWith("image/jpeg")) {
             return image(body(ctx));
         }
         throw new DemoServer.BadRequest("send JSON {\"pixels\": [784 numbers]} or a PNG or JPEG image (Content-Type "
                 + "image/png, image/jpeg, or multipart field 'image'); got Content-Type '" + type + "'");
+    }
+
+    /**
+     * The multipart field {@code image}. The servlet's parser reports a body over the size limit (which a
+     * chunked body reveals only as it arrives) and a malformed body as runtime exceptions: 413 and 400 here.
+     */
+    private static byte[] uploaded(Context ctx) throws IOException {
+        UploadedFile file;
+        try {
+            file = ctx.uploadedFile("image");
+        } catch (Exception e) { // the parser throws IOException undeclared, e.g. "Missing initial multi part boundary"
+            if (e instanceof IllegalStateException && String.valueOf(e.getMessage()).contains("exceeds")) {
+                throw tooLarge();
+            }
+            throw new DemoServer.BadRequest("the multipart body cannot be read (" + firstLine(e) + ")");
+        }
+        if (file == null) {
+            throw new DemoServer.BadRequest("the multipart body has no field 'image'");
+        }
+        try (InputStream in = file.content()) {
+            return in.readAllBytes();
+        }
+    }
+
+    private static String firstLine(Exception e) {
+        Throwable root = e.getCause() != null ? e.getCause() : e;
+        String message = root.getMessage();
+        return message == null || message.isBlank() ? root.getClass().getSimpleName()
+                : message.lines().findFirst().orElse("");
     }
 
     private static float[] image(byte[] bytes) {

@@ -200,6 +200,21 @@ class DemoServerTest {
     }
 
     @Test
+    void aChunkedMultipartBodyOverTheLimitGets413AndAMalformedOne400() throws Exception {
+        byte[] head = ("--XyZ\r\nContent-Disposition: form-data; name=\"image\"; filename=\"a.png\"\r\n"
+                + "Content-Type: image/png\r\n\r\n").getBytes();
+        byte[] big = java.util.Arrays.copyOf(head, head.length + (2 << 20));
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/predict"))
+                .header("Content-Type", "multipart/form-data; boundary=XyZ")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(big))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(413);
+        HttpResponse<String> malformed = post("multipart/form-data; boundary=XyZ", "--XyZ\r\nno headers".getBytes());
+        assertThat(malformed.statusCode()).isEqualTo(400);
+        assertThat((String) json(malformed).get("error")).contains("multipart");
+    }
+
+    @Test
     void predictionsBeyondTheLimitAreAnswered503AtOnce() throws Exception {
         byte[] body = Json.write(Map.of("pixels", java.util.Collections.nCopies(784, 0.5))).getBytes();
         server.predictions.acquire(DemoServer.MAX_PREDICTIONS); // as if that many were in progress
