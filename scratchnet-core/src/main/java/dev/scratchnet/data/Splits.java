@@ -12,8 +12,8 @@ public record Splits(Dataset training, Optional<Dataset> validation, Dataset tes
 
     public static Splits of(Dataset allTraining, Dataset test, int validationSize) {
         if (allTraining.size() == 0 || test.size() == 0) {
-            throw new DataException((allTraining.size() == 0 ? allTraining.name() + "'s training set" : test.name()
-                    + "'s test set") + " holds no images; check the data files (or --data DIR)");
+            throw new DataException("the " + (allTraining.size() == 0 ? allTraining.name() : test.name())
+                    + " set is empty (its IDX files count 0 images); check the data files (or --data DIR)");
         }
         if (validationSize < 0 || validationSize >= allTraining.size()) {
             throw new DataException("--validation must be between 0 and " + (allTraining.size() - 1)

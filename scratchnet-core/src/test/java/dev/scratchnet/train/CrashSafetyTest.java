@@ -20,8 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A child JVM writing a large model and then a checkpoint ({@link CrashWriter}) is killed with SIGKILL at
  * chosen points, inside the writes included (AtomicFile's {@code scratchnet.atomic.pause} hook holds it
- * there). After every kill each file is exactly the last complete version; every temporary file left
- * belongs to the killed process, and the next write removes it; after a last complete run none remains.
+ * there). After every kill each file is exactly the last complete version (every weight of it); every
+ * temporary file left belongs to a killed writer, and the next complete write of the same file removes it;
+ * after a last complete run none remains.
  * {@code -Dscratchnet.crash.points=N} runs N kill points (default 22).
  */
 class CrashSafetyTest {
@@ -36,19 +37,22 @@ class CrashSafetyTest {
         int model = 0;
         int checkpoint = 0;
         int version = 1;
+        List<String> killed = new ArrayList<>();
         for (String point : points) {
-            long pid = run(version, point);
-            if (point.startsWith("model.safetensors:")) {
-                model = point.endsWith(":renamed") ? version : model;
-            } else {
-                model = version;
-                checkpoint = point.endsWith(":renamed") ? version : checkpoint;
-            }
+            killed.add("." + run(version, point) + ".");
+            boolean inCheckpoint = point.startsWith("checkpoint.safetensors:");
+            model = inCheckpoint || point.endsWith(":renamed") ? version : model;
+            checkpoint = inCheckpoint && point.endsWith(":renamed") ? version : checkpoint;
             assertThat(versionOf("model.safetensors")).as("model after a kill at %s", point).isEqualTo(model);
             assertThat(versionOf("checkpoint.safetensors")).as("checkpoint after a kill at %s", point).isEqualTo(checkpoint);
             for (Path tmp : temporaryFiles()) {
-                assertThat(tmp.getFileName().toString()).as("a temporary file after a kill at %s", point)
-                        .contains("." + pid + ".");
+                String name = tmp.getFileName().toString();
+                assertThat(killed).as("%s after a kill at %s belongs to a killed writer", name, point)
+                        .anyMatch(name::contains);
+                // a complete write of a file sweeps every earlier temporary file of it
+                assertThat(inCheckpoint && name.startsWith(".model.")).as("%s after a kill at %s", name, point).isFalse();
+                assertThat(point.equals("checkpoint.safetensors:renamed")).as("%s after a kill at %s", name, point)
+                        .isFalse();
             }
             version++;
         }
