@@ -100,12 +100,13 @@ public final class ConvLayer implements Layer {
     }
 
     @Override
-    public LayerBuffers buffers(int capacity, float dropout) {
+    public LayerBuffers buffers(int capacity, float dropout, boolean training) {
         int n = Math.multiplyExact(capacity, patches.positions());
         int cols = Math.multiplyExact(patches.patchSize(), n);
         int in = batchInnerIn ? 0 : capacity * inputShape().size();
-        return new Buffers(this, capacity, dropout,
-                new int[] {in, cols, batchInnerOut ? 0 : filters * n, cols, in, weights.length, weights.length});
+        int backward = training ? 1 : 0; // the gradients' arrays, for backpropagation only
+        return new Buffers(this, capacity, dropout, new int[] {in, cols, batchInnerOut ? 0 : filters * n,
+            backward * cols, backward * in, backward * weights.length, backward * weights.length}, training);
     }
 
     /** Z = W · cols [F × N], then z = Z + b, and a = σ(z). */
@@ -181,8 +182,8 @@ public final class ConvLayer implements Layer {
         private float[] source;
         private int rows;
 
-        Buffers(ConvLayer layer, int capacity, float dropout, int[] work) {
-            super(capacity, layer.inputShape().size(), layer.outputShape().size(), dropout, work, 0);
+        Buffers(ConvLayer layer, int capacity, float dropout, int[] work, boolean training) {
+            super(capacity, layer.inputShape().size(), layer.outputShape().size(), dropout, work, 0, training);
             this.layer = layer;
         }
 

@@ -94,8 +94,8 @@ public final class DenseLayer implements Layer {
     }
 
     @Override
-    public LayerBuffers buffers(int capacity, float dropout) {
-        return new LayerBuffers(capacity, inputs, outputs, dropout);
+    public LayerBuffers buffers(int capacity, float dropout, boolean training) {
+        return new LayerBuffers(capacity, inputs, outputs, dropout, training);
     }
 
     /** z = x · Wᵀ + b, then a = σ(z)   [rows × outputs]. */

@@ -40,7 +40,12 @@ public sealed interface Layer permits DenseLayer, ConvLayer, MaxPoolLayer {
     }
 
     /** Buffers for up to {@code capacity} examples, with inverted dropout of the input at rate p (0: none). */
-    LayerBuffers buffers(int capacity, float dropout);
+    default LayerBuffers buffers(int capacity, float dropout) {
+        return buffers(capacity, dropout, true);
+    }
+
+    /** The same; without {@code training}, only what a forward pass needs (no δ, no gradients). */
+    LayerBuffers buffers(int capacity, float dropout, boolean training);
 
     /** Reads {@code rows} inputs [rows × inputShape] and writes z and the activations into {@code b}. */
     void forward(Compute compute, float[] input, int rows, LayerBuffers b);

@@ -3,7 +3,9 @@ package dev.scratchnet.nn;
 import dev.scratchnet.tensor.SplitMix64;
 
 /**
- * One layer's buffers for a mini-batch of up to {@code capacity} examples: weighted inputs z, activations
+ * One layer's buffers for a mini-batch of up to {@code capacity} examples (one example per row, [rows ×
+ * values], except between two conv or pooling layers, where the batch is innermost, [values × rows]; see
+ * {@link Patches}): weighted inputs z, activations
  * a (the output), ∂C/∂a turned into δ by backpropagation, and, with dropout, the input mask and the
  * masked input. A network's {@link Network.Workspace} wires them together: {@code inputGradient} is the
  * previous layer's {@code delta}, where backpropagation leaves ∂C/∂(this layer's input) (null for the
@@ -26,19 +28,23 @@ public sealed class LayerBuffers permits ConvLayer.Buffers, MaxPoolLayer.Buffers
     boolean deltaGiven;
     private final int capacity;
 
-    LayerBuffers(int capacity, int inputSize, int outputSize, float dropout) {
-        this(capacity, inputSize, outputSize, dropout, new int[0], 0);
+    LayerBuffers(int capacity, int inputSize, int outputSize, float dropout, boolean training) {
+        this(capacity, inputSize, outputSize, dropout, new int[0], 0, training);
     }
 
-    /** With scratch arrays of the given lengths and {@code indexCount} indices. */
-    LayerBuffers(int capacity, int inputSize, int outputSize, float dropout, int[] workSizes, int indexCount) {
+    /**
+     * With scratch arrays of the given lengths and {@code indexCount} indices; without {@code training},
+     * no δ (a forward pass alone needs none).
+     */
+    LayerBuffers(int capacity, int inputSize, int outputSize, float dropout, int[] workSizes, int indexCount,
+                 boolean training) {
         if (!(dropout >= 0f && dropout < 1f)) {
             throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
         }
         this.capacity = capacity;
         this.z = new float[capacity * outputSize];
         this.output = new float[capacity * outputSize];
-        this.delta = new float[capacity * outputSize];
+        this.delta = new float[training ? capacity * outputSize : 0];
         this.dropout = dropout;
         this.mask = dropout > 0f ? new float[capacity * inputSize] : null;
         this.dropped = dropout > 0f ? new float[capacity * inputSize] : null;

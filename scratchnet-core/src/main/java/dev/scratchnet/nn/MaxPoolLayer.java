@@ -75,9 +75,10 @@ public final class MaxPoolLayer implements Layer {
     }
 
     @Override
-    public LayerBuffers buffers(int capacity, float dropout) {
+    public LayerBuffers buffers(int capacity, float dropout, boolean training) {
         int in = batchInnerIn ? 0 : capacity * input.size();
-        return new Buffers(this, capacity, dropout, new int[] {in, batchInnerOut ? 0 : capacity * output.size(), in});
+        return new Buffers(this, capacity, dropout, new int[] {in, batchInnerOut ? 0 : capacity * output.size(),
+            training ? in : 0}, training);
     }
 
     /**
@@ -94,8 +95,9 @@ public final class MaxPoolLayer implements Layer {
         private float[] routeOut;
         private int rows;
 
-        Buffers(MaxPoolLayer layer, int capacity, float dropout, int[] work) {
-            super(capacity, layer.input.size(), layer.output.size(), dropout, work, capacity * layer.output.size());
+        Buffers(MaxPoolLayer layer, int capacity, float dropout, int[] work, boolean training) {
+            super(capacity, layer.input.size(), layer.output.size(), dropout, work, capacity * layer.output.size(),
+                    training);
             this.layer = layer;
         }
 

@@ -202,12 +202,20 @@ public final class Network {
         final LayerBuffers[] layers;
         private final int capacity;
 
+        /** For forward passes alone: no δ or gradient buffers. */
         public Workspace(Network network, int capacity) {
-            this(network, capacity, 0f);
+            this(network, capacity, 0f, false);
         }
 
-        /** With inverted dropout at rate p on the input of every layer that takes it, except the first. */
+        /**
+         * For training: with inverted dropout at rate p on the input of every layer that takes it, except
+         * the first, and the buffers of backpropagation.
+         */
         Workspace(Network network, int capacity, float dropout) {
+            this(network, capacity, dropout, true);
+        }
+
+        private Workspace(Network network, int capacity, float dropout, boolean training) {
             if ((long) capacity * network.valuesPerExample() > MAX_BUFFER) {
                 throw new IllegalArgumentException("a mini-batch of " + capacity + " examples of this network needs "
                         + capacity * network.valuesPerExample() + " values in one buffer, over the " + MAX_BUFFER
@@ -217,7 +225,7 @@ public final class Network {
             layers = new LayerBuffers[network.layers.size()];
             for (int l = 0; l < layers.length; l++) {
                 Layer layer = network.layers.get(l);
-                layers[l] = layer.buffers(capacity, l > 0 && layer.takesDropout() ? dropout : 0f);
+                layers[l] = layer.buffers(capacity, l > 0 && layer.takesDropout() ? dropout : 0f, training);
                 layers[l].inputGradient = l > 0 ? layers[l - 1].delta : null;
             }
             layers[layers.length - 1].deltaGiven = true;
