@@ -28,7 +28,8 @@ final class PredictCommand implements Callable<Integer> {
             description = "A model saved by train (default: ${DEFAULT-VALUE}); more than once for an ensemble's vote.")
     List<Path> models;
 
-    @Option(names = "--json", description = "One JSON object per line instead.")
+    @Option(names = "--json", description = "One JSON object per line instead: file, digit, probability, probabilities "
+            + "(and each model's digits for an ensemble), and input, the 784 values the network saw.")
     boolean json;
 
     @Parameters(paramLabel = "IMAGE", arity = "1..*", description = "PNG or JPEG files.")
@@ -50,7 +51,8 @@ final class PredictCommand implements Callable<Integer> {
         int failures = 0;
         for (Path image : images) {
             try {
-                Ensemble.Vote vote = ensemble.vote(DigitImage.fromFile(image));
+                float[] input = DigitImage.fromFile(image);
+                Ensemble.Vote vote = ensemble.vote(input);
                 float[] p = vote.probabilities();
                 int digit = vote.digit();
                 if (json) {
@@ -62,6 +64,7 @@ final class PredictCommand implements Callable<Integer> {
                     if (models.size() > 1) {
                         line.put("digits", vote.digits());
                     }
+                    line.put("input", input); // the 28×28 pixels the network saw, after preprocessing
                     out.println(Json.write(line));
                 } else {
                     out.printf(Locale.ROOT, "%s\t%d\t%.4f%n", image, digit, p[digit]);
