@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 /** The {@code scratchnet} command. */
 @Command(name = "scratchnet", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Feed-forward neural networks from scratch: train on MNIST, evaluate, predict.",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, EnsembleCommand.class, DataCommand.class, BenchCommand.class, ServeCommand.class, ReportCommand.class,
+        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, EnsembleCommand.class, ExportCommand.class, DataCommand.class, BenchCommand.class, ServeCommand.class, ReportCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 
