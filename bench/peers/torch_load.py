@@ -8,7 +8,7 @@ the PyTorch model; every probability must agree within 1e-5 and every answer mus
 The file is safetensors: an 8-byte little-endian header length, a JSON header naming each tensor's dtype,
 shape and byte range, then the data. Its tensors are named as a state_dict (layers.N.weight, layers.N.bias;
 N counts every layer after the input, pooling included; conv weights are [out, in, kh, kw]), and its
-__metadata__ "architecture" lists the layers, so a module with one entry per layer loads it as it is.
+__metadata__ "architecture" lists the layers, from which the equivalent torch.nn.Sequential is built.
 Prints one JSON object."""
 import argparse
 import json
@@ -41,37 +41,37 @@ def load(path):
     return state, metadata
 
 
-ACTIVATIONS = {"identity": lambda x: x, "relu": torch.relu, "sigmoid": torch.sigmoid, "tanh": torch.tanh,
-               "softmax": lambda x: torch.softmax(x, dim=1)}
+ACTIVATIONS = {"relu": torch.nn.ReLU, "sigmoid": torch.nn.Sigmoid, "tanh": torch.nn.Tanh,
+               "softmax": lambda: torch.nn.Softmax(dim=1)}
 
 
-class ScratchNetModel(torch.nn.Module):
-    """One module per ScratchNet layer, at the same index, each followed by that layer's activation."""
+def sequential(architecture):
+    """The torch.nn.Sequential of a model file's architecture, and where each of its tensors goes in it.
 
-    def __init__(self, architecture):
-        super().__init__()
-        self.input = [int(v) for v in architecture.get("input", "0").split("x")]
-        modules, self.activations, channels = [], [], self.input[0]
-        for layer in architecture["layers"]:
-            if layer["type"] == "dense":
-                modules.append(torch.nn.Linear(layer["inputs"], layer["outputs"]))
-            elif layer["type"] == "conv":
-                modules.append(torch.nn.Conv2d(channels, layer["filters"], layer["kernel"], layer["stride"],
-                                               layer["padding"]))
-                channels = layer["filters"]
-            else:
-                modules.append(torch.nn.MaxPool2d(layer["window"]))
-            self.activations.append(ACTIVATIONS[layer["activation"]])
-        self.layers = torch.nn.ModuleList(modules)
-
-    def forward(self, x):
-        if len(self.input) == 3:
-            x = x.reshape(-1, *self.input)
-        for module, activation in zip(self.layers, self.activations):
-            if isinstance(module, torch.nn.Linear):
-                x = x.flatten(1)  # channel, row, column order, as ScratchNet's dense layers read it
-            x = activation(module(x))
-        return x
+    Each ScratchNet layer becomes its module (Linear, Conv2d or MaxPool2d) then its activation (none for
+    identity), with a Flatten before the first dense layer after an image; layers.N.weight of the file is
+    the weight of layer N's module."""
+    shape = [int(v) for v in architecture.get("input", "0").split("x")]
+    modules, names = [], {}
+    channels, flat = shape[0], len(shape) == 1
+    if not flat:
+        modules.append(torch.nn.Unflatten(1, shape))  # the input arrives as [N, 784], as predict gives it
+    for n, layer in enumerate(architecture["layers"]):
+        if layer["type"] == "dense":
+            if not flat:
+                modules.append(torch.nn.Flatten())  # channel, row, column order, as ScratchNet reads it
+                flat = True
+            module = torch.nn.Linear(layer["inputs"], layer["outputs"])
+        elif layer["type"] == "conv":
+            module = torch.nn.Conv2d(channels, layer["filters"], layer["kernel"], layer["stride"], layer["padding"])
+            channels = layer["filters"]
+        else:
+            module = torch.nn.MaxPool2d(layer["window"])
+        names["layers.%d." % n] = "%d." % len(modules)
+        modules.append(module)
+        if layer["activation"] != "identity":
+            modules.append(ACTIVATIONS[layer["activation"]]())
+    return torch.nn.Sequential(*modules), names
 
 
 def png(path, pixels):
@@ -93,8 +93,12 @@ def main():
     args = p.parse_args()
 
     state, metadata = load(args.model)
-    model = ScratchNetModel(json.loads(metadata["architecture"]))
-    model.load_state_dict(state)  # strict: every name and shape must match
+    model, names = sequential(json.loads(metadata["architecture"]))
+    renamed = {}
+    for name, tensor in state.items():
+        prefix = name[:name.rindex(".") + 1]
+        renamed[names[prefix] + name[len(prefix):]] = tensor
+    model.load_state_dict(renamed)  # strict: every name and shape must match
     model.eval()
 
     images = os.path.join(args.data, "t10k-images-idx3-ubyte")
