@@ -27,8 +27,9 @@ class ReadmeExampleTest {
     void theReadmeExampleCompilesRunsAndLearns() throws Exception {
         Mnist.load(); // make sure the cache holds MNIST, as `./scratchnet data fetch` would
         String readme = Files.readString(Path.of("..", "README.md"));
-        Matcher block = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL).matcher(readme);
-        assertThat(block.find()).as("README has a java block").isTrue();
+        // the library example: the java block that is a whole program (others are snippets)
+        Matcher block = Pattern.compile("```java\\n((?:(?!```).)*?static void main.*?)```", Pattern.DOTALL).matcher(readme);
+        assertThat(block.find()).as("README has a java block with a main method").isTrue();
         Path source = dir.resolve("Example.java");
         Files.writeString(source, block.group(1));
 
