@@ -5,15 +5,12 @@ import dev.scratchnet.data.DatasetStore;
 import dev.scratchnet.data.Splits;
 import dev.scratchnet.io.AtomicFile;
 import dev.scratchnet.io.Json;
-import dev.scratchnet.nn.Activation;
 import dev.scratchnet.nn.Architecture;
-import dev.scratchnet.nn.Cost;
-import dev.scratchnet.nn.Init;
 import dev.scratchnet.nn.Network;
 import dev.scratchnet.tensor.Compute;
 import dev.scratchnet.tensor.Kernels;
 import dev.scratchnet.train.EpochMetrics;
-import dev.scratchnet.train.TrainConfig;
+import dev.scratchnet.train.Preset;
 import dev.scratchnet.train.Trainer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -48,8 +45,13 @@ final class BenchCommand implements Callable<Integer> {
     String activation;
 
     @Option(names = "--init", paramLabel = "NAME", defaultValue = "fan-in",
-            description = "fan-in (N(0,1/n_in), biases N(0,1)) or he (N(0,2/n_in), biases 0) (default: ${DEFAULT-VALUE}).")
+            description = "normal, fan-in, xavier or he, as train's --init (default: ${DEFAULT-VALUE}).")
     String init;
+
+    @Option(names = "--preset", paramLabel = "NAME",
+            description = "Time a preset's network, init, optimizer, eta, mini-batch, dropout and L2 instead of the flags above "
+                    + "(its schedule and augmentation left out on every side).")
+    String preset;
 
     @Option(names = "--batches", paramLabel = "M,M", split = ",", defaultValue = "128,10",
             description = "Mini-batch sizes (default: ${DEFAULT-VALUE}).")
@@ -81,19 +83,19 @@ final class BenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         int threadCount = Threads.count(threads);
         checkOptions();
-        Architecture sizes = architecture();
+        BenchSetup setup = preset != null ? BenchSetup.of(Preset.named(preset))
+                : BenchSetup.of(layers, activation, init, eta, batches);
+        Architecture sizes = setup.architecture();
         DatasetStore.Loaded mnist = DataOptions.store(DatasetSpec.MNIST, List.of(), spec.commandLine().getErr())
                 .load(DatasetSpec.MNIST, java.util.Optional.empty());
         Splits splits = Splits.of(mnist.training(), mnist.test(), Splits.BOOK_VALIDATION_SIZE);
         Path dataDir = Path.of(mnist.origin());
         Peers peers = Peers.extract();
         List<Peers.Peer> available = noPeers ? List.of() : peers.available(threadCount);
-        boolean numpyNet = !sizes.convolutional() && activation.equals("sigmoid") && init.equals("fan-in");
-        List<Peers.Peer> trainers = available.stream().filter(p -> numpyNet || !p.name().equals("numpy")).toList();
+        List<Peers.Peer> trainers = available.stream().filter(p -> setup.numpyRuns() || !p.name().equals("numpy")).toList();
 
         Map<String, Object> report = new LinkedHashMap<>();
-        report.put("network", sizes.text() + " " + activation + " hidden, softmax output, log-likelihood, " + init
-                + " init, plain SGD, eta " + eta);
+        report.put("network", setup.describe());
         report.put("scratchnet", Map.of("kernel", Kernels.best().name(), "java", Runtime.version().toString(),
                 "threads", threadCount));
         out.printf(Locale.ROOT, "ScratchNet bench: %s; 50,000 MNIST images; s/epoch = median of epochs 2-%d over %d round(s)%n",
@@ -103,7 +105,7 @@ final class BenchCommand implements Callable<Integer> {
         out.flush();
 
         Map<String, String> peerInfo = new LinkedHashMap<>();
-        List<Map<String, Object>> rows = epochRows(sizes, splits, threadCount, peers, trainers, dataDir, peerInfo);
+        List<Map<String, Object>> rows = epochRows(setup, splits, threadCount, peers, trainers, dataDir, peerInfo);
         peerInfo.forEach((name, info) -> out.printf(Locale.ROOT, "%s: %s%n", name, info));
         report.put("peers", peerInfo);
         report.put("rows", rows);
@@ -132,24 +134,24 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** For each mini-batch size, each engine's median s/epoch over the rounds, the engines alternating. */
-    private List<Map<String, Object>> epochRows(Architecture sizes, Splits splits, int threadCount, Peers peers,
+    private List<Map<String, Object>> epochRows(BenchSetup setup, Splits splits, int threadCount, Peers peers,
                                                 List<Peers.Peer> available, Path dataDir, Map<String, String> peerInfo)
             throws java.io.IOException {
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (int batch : batches) {
+        for (int batch : setup.batches()) {
             Map<String, List<Double>> seconds = new LinkedHashMap<>();
             Map<String, Double> accuracy = new LinkedHashMap<>();
             for (int round = 0; round < rounds; round++) {
-                List<EpochMetrics> ours = trainOurs(sizes, batch, splits, threadCount);
+                List<EpochMetrics> ours = trainOurs(setup, batch, splits, threadCount);
                 seconds.computeIfAbsent("scratchnet", e -> new ArrayList<>())
                         .addAll(ours.subList(1, ours.size()).stream().map(EpochMetrics::seconds).toList());
                 accuracy.put("scratchnet", ours.get(ours.size() - 1).testAccuracy());
                 for (Peers.Peer peer : available) {
-                    List<String> args = new ArrayList<>(List.of("--data", dataDir.toString(), "--layers", layers,
-                            "--batch", String.valueOf(batch), "--eta", String.valueOf(eta), "--epochs",
+                    List<String> args = new ArrayList<>(List.of("--data", dataDir.toString(), "--layers",
+                            setup.architecture().text(), "--batch", String.valueOf(batch), "--eta", String.valueOf(setup.eta()), "--epochs",
                             String.valueOf(epochs), "--threads", String.valueOf(threadCount)));
                     if (peer.name().equals("torch")) {
-                        args.addAll(List.of("--activation", activation, "--init", init));
+                        args.addAll(setup.torchArguments());
                     }
                     Map<String, Object> r = peers.run(peer, args);
                     List<?> s = (List<?>) r.get("seconds");
@@ -202,25 +204,11 @@ final class BenchCommand implements Callable<Integer> {
         return gemm;
     }
 
-    /** The network measured, checked before any data is loaded. */
-    private Architecture architecture() {
-        Activation hidden = Activation.parse(activation);
-        if (!hidden.userHidden()) {
-            throw new IllegalArgumentException("--activation must be sigmoid, tanh or relu, got " + activation);
-        }
-        Init chosen = Init.parse(init);
-        if (chosen != Init.FAN_IN && chosen != Init.HE) {
-            throw new IllegalArgumentException("--init must be fan-in or he (the ones every peer runs), got " + init);
-        }
-        return Architecture.parse(layers, hidden, Activation.SOFTMAX);
-    }
-
-    private List<EpochMetrics> trainOurs(Architecture sizes, int batch, Splits splits, int threadCount) {
+    private List<EpochMetrics> trainOurs(BenchSetup setup, int batch, Splits splits, int threadCount) {
         Random random = new Random(1);
-        Network net = Network.create(sizes, Init.parse(init), random);
+        Network net = Network.create(setup.architecture(), setup.init(), random);
         try (Compute compute = new Compute(threadCount)) {
-            return new Trainer(net, new TrainConfig(epochs, batch, eta, Cost.CROSS_ENTROPY), compute)
-                    .fit(splits, random).epochs();
+            return new Trainer(net, setup.training(epochs, batch), compute).fit(splits, random).epochs();
         }
     }
 
