@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""The PyTorch peer of `scratchnet bench`: the same network written as a PyTorch user would (nn.Sequential,
-cross_entropy, torch.optim.SGD), with ScratchNet's initialization (--init: fan-in is weights N(0, 1/n_in),
-biases N(0, 1); he is N(0, 2/n_in), biases 0; n_in = C_in*K*K for a convolution). --layers takes ScratchNet's
+"""The PyTorch peer of `scratchnet bench`: the same network and training written as a PyTorch user would
+(nn.Sequential, the cost as a batch mean, torch.optim's SGD/momentum/Nesterov/Adam/RMSprop, nn.Dropout, L2 as
+weight decay), with ScratchNet's initialization (--init normal, fan-in, xavier or he; n_in = C_in*K*K for a
+convolution). --layers takes ScratchNet's
 grammar: 784,100,10 or 1x28x28,conv5x5:20,maxpool2,conv5x5:40,maxpool2,100,10, a convolution followed by
 pooling as Conv2d, MaxPool2d, activation (network3.py's act(pool(conv) + b)). Mean loss with lr = eta is the
 same step as w -= (eta/m) * summed gradient. Prints one JSON object."""
@@ -145,6 +146,7 @@ def main():
             loss(model(x[idx]), y[idx], args).backward()
             optimizer.step()
         seconds.append(time.perf_counter() - start)
+    model.eval()  # no dropout when testing
     with torch.no_grad():
         accuracy = float((model(tx).argmax(dim=1) == ty).float().mean())
     blas = "unknown"

@@ -83,6 +83,14 @@ final class BenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         int threadCount = Threads.count(threads);
         checkOptions();
+        if (preset != null) {
+            for (String flag : java.util.List.of("--layers", "--activation", "--init", "--eta", "--batches")) {
+                if (spec.commandLine().getParseResult().hasMatchedOption(flag)) {
+                    throw new IllegalArgumentException(flag + " cannot be given with --preset, which sets it; "
+                            + "give --preset alone, or the flags without it");
+                }
+            }
+        }
         BenchSetup setup = preset != null ? BenchSetup.of(Preset.named(preset))
                 : BenchSetup.of(layers, activation, init, eta, batches);
         Architecture sizes = setup.architecture();

@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code scratchnet export}: a model as an ONNX inference graph for ONNX Runtime and its kin. */
 @Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Write a model as ONNX (opset 17): input [N, 784] or [N, 1, 28, 28] in [0, 1], output the probabilities.")
+        description = "Write a model as ONNX (opset 17): input [N, 784] or [N, 1, 28, 28] in [0, 1], output the output layer's activations (softmax: the probabilities).")
 final class ExportCommand implements Callable<Integer> {
 
     enum Format { onnx }

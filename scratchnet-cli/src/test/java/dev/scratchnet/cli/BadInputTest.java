@@ -114,6 +114,12 @@ class BadInputTest {
         assertOneLineError(train("--layers", "784"), "at least an input and an output");
     }
 
+    @Test
+    void benchRefusesAPresetWithTheFlagsItSets() {
+        assertOneLineError(Cli.run("bench", "--preset", "default", "--layers", "784,10"), "--layers cannot be given with --preset");
+        assertOneLineError(Cli.run("bench", "--preset", "nope"), "unknown preset 'nope'");
+    }
+
     /** Every stack of layers that cannot work, named by position and text, with its input shape and why. */
     @Test
     void convolutionalStacksThatCannotWork() {
