@@ -22,38 +22,28 @@ import picocli.CommandLine.Spec;
             "probability), then the digits the ensemble still gets wrong."})
 final class EnsembleCommand implements Callable<Integer> {
 
-    enum Split { test, validation }
-
     @Option(names = "--model", paramLabel = "FILE", required = true, description = "A model saved by train; give it once per model.")
     List<Path> models;
 
-    @Option(names = "--split", paramLabel = "NAME", defaultValue = "test",
-            description = "test or validation (the last 10,000 training images); default: ${DEFAULT-VALUE}.")
-    Split split;
-
     @Mixin
-    DataOptions data = new DataOptions();
-
-    @Option(names = "--threads", paramLabel = "N", description = "Compute threads (default: the number of cores).")
-    Integer threads;
+    EvaluationOptions options = new EvaluationOptions();
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        int threadCount = Threads.count(threads);
+        int threadCount = Threads.count(options.threads);
         List<ModelFile.Model> loaded = Models.load(models);
         Ensemble ensemble = Models.ensemble(loaded);
-        var dataset = data.spec(EvaluateCommand.datasetOf(loaded.get(0)));
-        Dataset chosen = EvaluateCommand.choose(data, dataset, EvaluateCommand.Split.valueOf(split.name()), loaded.get(0),
-                spec.commandLine().getErr());
+        var dataset = options.spec(loaded.get(0));
+        Dataset chosen = options.choose(loaded.get(0), spec.commandLine().getErr());
         Ensemble.Result result;
         try (Compute compute = new Compute(threadCount)) {
             result = ensemble.evaluate(compute, chosen);
         }
         PrintWriter out = spec.commandLine().getOut();
-        out.printf(Locale.ROOT, "Split: %s of %s (%,d images)%n", split, dataset.name(), chosen.size());
+        out.printf(Locale.ROOT, "Split: %s of %s (%,d images)%n", options.split, dataset.name(), chosen.size());
         for (int m = 0; m < models.size(); m++) {
             out.printf(Locale.ROOT, "model %d: %s  %s  %.2f%% (%d / %d)%n", m + 1, models.get(m),
                     loaded.get(m).network().architecture().text(), 100 * result.memberAccuracy()[m],

@@ -1,10 +1,7 @@
 package dev.scratchnet.cli;
 
-import dev.scratchnet.data.DataException;
 import dev.scratchnet.data.Dataset;
 import dev.scratchnet.data.DatasetSpec;
-import dev.scratchnet.data.DatasetStore;
-import dev.scratchnet.data.Splits;
 import dev.scratchnet.io.ModelFile;
 import dev.scratchnet.tensor.Compute;
 import dev.scratchnet.train.Evaluation;
@@ -24,63 +21,32 @@ import picocli.CommandLine.Spec;
         description = "Accuracy, per-class precision and recall, and the confusion matrix of a saved model.")
 final class EvaluateCommand implements Callable<Integer> {
 
-    enum Split { test, validation, train }
-
     @Option(names = "--model", paramLabel = "FILE", required = true, description = "A model saved by train.")
     Path model;
 
-    @Option(names = "--split", paramLabel = "NAME", defaultValue = "test",
-            description = "test, validation (the last 10,000 training images) or train (the first 50,000); "
-                    + "default: ${DEFAULT-VALUE}.")
-    Split split;
-
     @Mixin
-    DataOptions data = new DataOptions();
-
-    @Option(names = "--threads", paramLabel = "N", description = "Compute threads (default: the number of cores).")
-    Integer threads;
+    EvaluationOptions options = new EvaluationOptions();
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        int threadCount = Threads.count(threads); // before the model and the data are read
+        int threadCount = Threads.count(options.threads); // before the model and the data are read
         ModelFile.Model loaded = ModelFile.load(model);
-        DatasetSpec spec = data.spec(datasetOf(loaded));
-        Dataset chosen = choose(data, spec, split, loaded, this.spec.commandLine().getErr());
+        DatasetSpec spec = options.spec(loaded);
+        Dataset chosen = options.choose(loaded, this.spec.commandLine().getErr());
         Evaluation eval;
         try (Compute compute = new Compute(threadCount)) {
             eval = Evaluation.of(loaded.network(), compute, chosen);
         }
         PrintWriter out = this.spec.commandLine().getOut();
         ModelSummary.print(out, model, loaded);
-        out.printf(Locale.ROOT, "Split: %s of %s (%,d images)%n", split, spec.name(), chosen.size());
+        out.printf(Locale.ROOT, "Split: %s of %s (%,d images)%n", options.split, spec.name(), chosen.size());
         out.printf(Locale.ROOT, "Accuracy: %.2f%% (%,d / %,d)%n%n", 100 * eval.accuracy(), eval.correct(), eval.total());
         printPerClass(out, eval, spec.classNames());
         printConfusion(out, eval);
         return 0;
-    }
-
-    static String datasetOf(ModelFile.Model model) {
-        return model.info().dataset().isEmpty() ? "mnist" : model.info().dataset();
-    }
-
-    /** The split asked for of the data set, checked against the model's input. */
-    static Dataset choose(DataOptions data, DatasetSpec spec, Split split, ModelFile.Model model, PrintWriter err) {
-        DatasetStore.Loaded sets = data.load(spec, err);
-        // the test split needs no validation images (so a data set smaller than the book's 10,000 evaluates too)
-        Splits splits = Splits.of(sets.training(), sets.test(), split == Split.test ? 0 : Splits.BOOK_VALIDATION_SIZE);
-        Dataset chosen = switch (split) {
-            case test -> splits.test();
-            case validation -> splits.validation().orElseThrow();
-            case train -> splits.training();
-        };
-        if (!model.network().architecture().takesImages(chosen.imageRows(), chosen.imageCols())) {
-            throw new DataException("the model takes " + model.network().architecture().input() + " inputs but "
-                    + spec.name() + " images are " + chosen.imageShape());
-        }
-        return chosen;
     }
 
     private static void printPerClass(PrintWriter out, Evaluation eval, List<String> names) {
