@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
  */
 final class SetupOptions {
 
-    @Option(names = "--preset", paramLabel = "NAME", description = "default, book-ch1, book-ch3, mlp-plain or mlp-best.")
+    @Option(names = "--preset", paramLabel = "NAME", description = "default, book-ch1, book-ch3, book-ch6, cnn, mlp-plain or mlp-best.")
     String preset;
 
     @Option(names = "--layers", paramLabel = "LAYERS", description = "Layers, input first: 784,30,10, or a conv net "
@@ -93,7 +93,7 @@ final class SetupOptions {
     Integer earlyStop;
 
     @Option(names = "--augment", paramLabel = "NAME",
-            description = "Distort training images each epoch: none, shift (one pixel, as the book) or elastic (default none).")
+            description = "Augment the training images: none, expand (the book's expand_mnist: every image plus its four one-pixel shifts, 5x the examples per epoch), shift (one of those five drawn afresh per image and epoch) or elastic (default none).")
     String augment;
 
     /** The preset named, else the plain base when any model flag is given, else the default preset. */

@@ -146,7 +146,10 @@ final class TrainCommand implements Callable<Integer> {
                 setup.init().id(), t.optimizer().kind().id(), t.learningRate(), t.schedule().kind().id(), t.batchSize(),
                 t.epochs(), t.l2() > 0 ? ", l2 " + t.l2() : "", t.l1() > 0 ? ", l1 " + t.l1() : "",
                 t.dropout() > 0 ? ", dropout " + t.dropout() : "", seed, threadCount);
-        if (t.augmentation() != Augmentation.NONE) {
+        if (t.augmentation() == Augmentation.EXPAND) {
+            out.printf(Locale.ROOT, "Augmentation: expand, each training image plus its four one-pixel shifts: "
+                    + "%,d examples per epoch%n", splits.training().size() * t.augmentation().copies());
+        } else if (t.augmentation() != Augmentation.NONE) {
             out.println("Augmentation: " + t.augmentation().id() + ", drawn afresh for every image in every epoch");
         }
         out.printf(Locale.ROOT, "Data: %,d training, %,d validation, %,d test images%n", splits.training().size(),

@@ -14,10 +14,15 @@ import dev.scratchnet.tensor.SplitMix64;
  *       field of up to ±1.5 px. Simard smooths a random field with a Gaussian; here a 5×5 grid of random
  *       displacements, bilinearly interpolated, gives a smooth field at a fraction of the cost. The image is
  *       resampled bilinearly.</li>
+ *   <li>{@code expand}: the book's expand_mnist.py itself: the training set becomes every image plus its
+ *       four one-pixel shifts, {@link #copies()} = 5 times as many examples, shuffled together each epoch.
+ *       It is virtual: example k is image k / 5 as {@link #shift shifted} in direction k mod 5, so the
+ *       data stays bytes. (expand_mnist.py orders each image's copies original, down, up, right, left
+ *       before shuffling; after the shuffle only the set matters.)</li>
  * </ul>
  */
 public enum Augmentation {
-    NONE, SHIFT, ELASTIC;
+    NONE, SHIFT, ELASTIC, EXPAND;
 
     private static final int GRID = 5;
 
@@ -34,17 +39,34 @@ public enum Augmentation {
         return side * side + 2 * GRID * GRID;
     }
 
-    /** Distorts the side × side image at {@code x[offset..]} in place. */
+    /** How many training examples each image becomes: 5 for {@code expand}, else 1. */
+    public int copies() {
+        return this == EXPAND ? 5 : 1;
+    }
+
+    /** Whether {@link #apply} draws from its generator ({@code shift} and {@code elastic}). */
+    public boolean draws() {
+        return this == SHIFT || this == ELASTIC;
+    }
+
+    /**
+     * Distorts the side × side image at {@code x[offset..]} in place, by a random draw ({@code shift},
+     * {@code elastic}); {@code expand}'s copies are chosen by index instead ({@link #shift}).
+     */
     public void apply(float[] x, int offset, int side, SplitMix64 random, float[] scratch) {
         switch (this) {
-            case NONE -> { }
+            case NONE, EXPAND -> { }
             case SHIFT -> shift(x, offset, side, random.nextInt(5), scratch);
             case ELASTIC -> elastic(x, offset, side, random, scratch);
             default -> throw new IllegalStateException(name());
         }
     }
 
-    private static void shift(float[] x, int offset, int side, int direction, float[] scratch) {
+    /**
+     * Moves the side × side image at {@code x[offset..]} one pixel in place: direction 0 leaves it, 1 moves
+     * it up, 2 down, 3 left, 4 right; the row or column shifted in is zero.
+     */
+    public static void shift(float[] x, int offset, int side, int direction, float[] scratch) {
         if (direction == 0) {
             return;
         }

@@ -121,9 +121,9 @@ public record TrainConfig(int epochs, int batchSize, float learningRate, Cost co
                 earlyStop, monitor, augmentation);
     }
 
-    /** True when the step is plain SGD (L2 allowed), which the trainer fuses into backpropagation. */
+    /** True when the step is plain SGD (L2 and dropout allowed), which the trainer fuses into backpropagation. */
     public boolean plainSgd() {
-        return optimizer.kind() == Optimizer.Kind.SGD && l1 == 0f && dropout == 0f && clipNorm == 0f;
+        return optimizer.kind() == Optimizer.Kind.SGD && l1 == 0f && clipNorm == 0f;
     }
 
     /** Whether any option needs a validation set. */

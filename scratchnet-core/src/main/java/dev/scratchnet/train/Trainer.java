@@ -25,7 +25,7 @@ import java.util.function.BooleanSupplier;
  * <p>Regularization, with n the training-set size: L2 adds (λ/n)·w to g, which for plain SGD is the book's
  * rescaling w ← (1 − ηλ/n)·w − η·∂C₀/∂w (eq. 93); L1 adds (λ/n)·sgn(w) (eq. 97). Biases are not
  * regularized. Clipping scales g down to the given L2 norm, over all tensors together. Plain SGD (L2
- * allowed) runs fused into backpropagation; every other setup stores the gradients first.
+ * and dropout allowed) runs fused into backpropagation; every other setup stores the gradients first.
  *
  * <p>All buffers are made once, so a step allocates nothing.
  */
@@ -107,8 +107,8 @@ public final class Trainer {
         Dataset training = splits.training();
         checkData(splits);
         this.random = random;
-        this.trainingSize = training.size();
-        int[] order = new int[training.size()];
+        int[] order = new int[training.size() * config.augmentation().copies()]; // example k: image k / copies
+        this.trainingSize = order.length;
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
@@ -236,26 +236,13 @@ public final class Trainer {
 
     /** Trains on one mini-batch of examples order[from .. from+rows); returns their summed cost. */
     double step(Dataset training, int[] order, int from, int rows) {
-        int n = network.inputSize();
-        Augmentation augmentation = config.augmentation();
-        if (augmentation != Augmentation.NONE) {
-            distortions.reseed(random.nextLong());
-            if (augmentScratch.length == 0) { // the first step: the data set says how large its images are
-                augmentScratch = new float[Augmentation.scratchSize(training.imageCols())];
-            }
-        }
-        for (int r = 0; r < rows; r++) {
-            int i = order[from + r];
-            training.image(i, x, r * n);
-            augmentation.apply(x, r * n, training.imageCols(), distortions, augmentScratch);
-            labels[r] = training.label(i);
+        gather(training, order, from, rows);
+        if (config.dropout() > 0f) {
+            backprop.drawMasks(random, rows);
         }
         if (config.plainSgd()) {
             float decay = 1f - eta * config.l2() / trainingSize; // L2, book eq. 93: w ← (1 − ηλ/n)·w − (η/m)·∂C₀/∂w
             return backprop.sgdStep(compute, x, labels, rows, config.cost(), eta, decay);
-        }
-        if (config.dropout() > 0f) {
-            backprop.drawMasks(random, rows);
         }
         double cost = backprop.run(compute, x, labels, rows, config.cost());
         float perExample = 1f / rows;
@@ -270,6 +257,35 @@ public final class Trainer {
         }
         clippedUpdate(parameters, perExample);
         return cost;
+    }
+
+    /** Copies the mini-batch's images into x (each distorted or shifted as configured) and labels. */
+    void gather(Dataset training, int[] order, int from, int rows) {
+        int n = network.inputSize();
+        int side = training.imageCols();
+        Augmentation augmentation = config.augmentation();
+        if (augmentation.draws()) {
+            distortions.reseed(random.nextLong());
+        }
+        if (augmentation != Augmentation.NONE && augmentScratch.length == 0) { // the data set gives the size
+            augmentScratch = new float[Augmentation.scratchSize(side)];
+        }
+        int copies = augmentation.copies();
+        for (int r = 0; r < rows; r++) {
+            int k = order[from + r];
+            int i = k / copies; // expand: example k is image k / 5 shifted in direction k mod 5
+            training.image(i, x, r * n);
+            if (copies > 1) {
+                Augmentation.shift(x, r * n, side, k % copies, augmentScratch);
+            }
+            augmentation.apply(x, r * n, side, distortions, augmentScratch);
+            labels[r] = training.label(i);
+        }
+    }
+
+    /** The inputs of the last mini-batch gathered, one example per row (for tests). */
+    float[] batchInputs() {
+        return x;
     }
 
     /** With --clip-norm: the whole regularized gradient first, for its norm; then the update. */

@@ -6,6 +6,7 @@ import dev.scratchnet.tensor.Compute;
 import dev.scratchnet.tensor.Shape;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -52,11 +53,12 @@ class ConvNetworkTest {
     /**
      * The fused SGD step with weight decay (each layer updating its parameters as it backpropagates) against
      * the gradients stored first and the step taken by hand: w ← (1 − ηλ/n)·w − (η/m)·∂C/∂w for weights,
-     * b ← b − (η/m)·∂C/∂b for biases.
+     * b ← b − (η/m)·∂C/∂b for biases; with dropout, both under the same masks.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"2x7x6,conv3x3:3:s2:p1,conv1x1:2,maxpool2,4,3", "1x12x12,conv5x5:4,maxpool2,conv3x3:3:p1,5"})
-    void theFusedStepWithDecayEqualsStoredGradientsAndAStepByHand(String layers) {
+    @CsvSource({"'2x7x6,conv3x3:3:s2:p1,conv1x1:2,maxpool2,4,3', 0", "'1x12x12,conv5x5:4,maxpool2,conv3x3:3:p1,5', 0",
+            "'1x12x12,conv5x5:4,maxpool2,conv3x3:3:p1,6,5', 0.4", "'30,8,7,3', 0.3"})
+    void theFusedStepWithDecayEqualsStoredGradientsAndAStepByHand(String layers, float dropout) {
         Architecture arch = Architecture.parse(layers, Activation.RELU, Activation.SOFTMAX);
         Network fused = Network.create(arch, Init.HE, new Random(3));
         Network stored = Network.create(arch, Init.HE, new Random(3));
@@ -70,8 +72,12 @@ class ConvNetworkTest {
         float eta = 0.1f;
         float decay = 0.99f;
         try (Compute compute = new Compute(2)) {
-            new Backprop(fused, rows + 2).sgdStep(compute, x, labels, rows, Cost.CROSS_ENTROPY, eta, decay);
-            new Backprop(stored, rows + 2).run(compute, x, labels, rows, Cost.CROSS_ENTROPY);
+            Backprop step = new Backprop(fused, rows + 2, dropout);
+            Backprop gradients = new Backprop(stored, rows + 2, dropout);
+            step.drawMasks(new Random(6), rows);
+            gradients.drawMasks(new Random(6), rows);
+            step.sgdStep(compute, x, labels, rows, Cost.CROSS_ENTROPY, eta, decay);
+            gradients.run(compute, x, labels, rows, Cost.CROSS_ENTROPY);
         }
         for (int p = 0; p < fused.parameters().size(); p++) {
             Parameter f = fused.parameters().get(p);

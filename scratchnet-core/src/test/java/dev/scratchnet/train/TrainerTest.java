@@ -175,4 +175,55 @@ class TrainerTest {
             }
         }
     }
+    /**
+     * {@code --augment expand}: an epoch is every image plus its four one-pixel shifts (up, down, left,
+     * right, zeros shifted in), each exactly once, in shuffled order.
+     */
+    @Test
+    void expandTrainsOnEveryImageAndItsFourShiftsOncePerEpoch() {
+        int n = 6;
+        int side = 3;
+        Random random = new Random(5);
+        byte[] pixels = new byte[n * side * side];
+        byte[] labels = new byte[n];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = (byte) (1 + random.nextInt(250));
+        }
+        Dataset data = Dataset.of("shifts", side, side, pixels, labels, DIGITS);
+        java.util.Set<String> expected = new java.util.HashSet<>();
+        int[][] moves = {{0, 0}, {-1, 0}, {1, 0}, {0, -1}, {0, 1}}; // (rows, cols): as is, up, down, left, right
+        for (int i = 0; i < n; i++) {
+            float[] image = data.image(i);
+            for (int[] move : moves) {
+                float[] shifted = new float[side * side];
+                for (int y = 0; y < side; y++) {
+                    for (int c = 0; c < side; c++) {
+                        int sy = y - move[0];
+                        int sc = c - move[1];
+                        boolean inside = sy >= 0 && sy < side && sc >= 0 && sc < side;
+                        shifted[y * side + c] = inside ? image[sy * side + sc] : 0f;
+                    }
+                }
+                expected.add(java.util.Arrays.toString(shifted));
+            }
+        }
+        assertThat(expected).hasSize(5 * n);
+        Network net = Network.builder(side * side).output(10, Activation.SOFTMAX).seed(1).build();
+        TrainConfig config = new TrainConfig(1, 1, 0.1f, Cost.CROSS_ENTROPY).withAugmentation(Augmentation.EXPAND);
+        try (Compute compute = new Compute(1)) {
+            Trainer trainer = new Trainer(net, config, compute);
+            int[] order = new int[5 * n];
+            for (int k = 0; k < order.length; k++) {
+                order[k] = k;
+            }
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            for (int k = 0; k < order.length; k++) {
+                trainer.gather(data, order, k, 1);
+                seen.add(java.util.Arrays.toString(java.util.Arrays.copyOf(trainer.batchInputs(), side * side)));
+            }
+            assertThat(seen).isEqualTo(expected);
+            Trainer.Result result = new Trainer(net, config, compute).fit(Splits.of(data, data, 0), new Random(3));
+            assertThat(result.epochs().get(0).examples()).isEqualTo(5 * n);
+        }
+    }
 }
