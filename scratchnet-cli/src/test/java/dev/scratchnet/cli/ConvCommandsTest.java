@@ -115,4 +115,26 @@ class ConvCommandsTest {
         assertThat(ModelFile.load(dir.resolve("resumed.safetensors")).network().parameter("layers.2.weight").values())
                 .containsExactly(ModelFile.load(dir.resolve("full.safetensors")).network().parameter("layers.2.weight").values());
     }
+    /** book-ch6's kind of run: the expanded set, dropout and the fused plain-SGD step, reproducible and resumable. */
+    @Test
+    void anExpandedRunWithDropoutRerunsAndResumesIdentically() throws IOException {
+        Path ck = dir.resolve("expand.ckpt");
+        String[] setup = {"--augment", "expand", "--dropout", "0.5"};
+        Cli full = train("full", concat(setup, "--epochs", "2"));
+        assertThat(full.exit()).as(full.err()).isZero();
+        assertThat(full.out()).contains("Augmentation: expand", "2,500 examples per epoch");
+        assertThat(train("again", concat(setup, "--epochs", "2")).exit()).isZero();
+        assertThat(metrics("again")).isEqualTo(metrics("full"));
+        assertThat(((Number) metrics("full").get(0).get("examples")).intValue()).isEqualTo(2500); // 500 images × 5
+        assertThat(train("half", concat(setup, "--epochs", "1", "--checkpoint", ck.toString())).exit()).isZero();
+        Cli rest = train("resumed", concat(setup, "--epochs", "2", "--resume", ck.toString()));
+        assertThat(rest.exit()).as(rest.err()).isZero();
+        assertThat(metrics("resumed")).isEqualTo(metrics("full"));
+    }
+
+    private static String[] concat(String[] first, String... rest) {
+        List<String> all = new ArrayList<>(List.of(first));
+        all.addAll(List.of(rest));
+        return all.toArray(String[]::new);
+    }
 }
