@@ -170,11 +170,13 @@ final class BenchCommand implements Callable<Integer> {
                 }
             }
             double oursMedian = median(seconds.get("scratchnet"));
+            double epochFlops = (double) setup.architecture().trainingFlopsPerExample() * splits.training().size();
             for (Map.Entry<String, List<Double>> e : seconds.entrySet()) {
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("batch", batch);
                 row.put("engine", e.getKey());
                 row.put("seconds_per_epoch", median(e.getValue()));
+                row.put("train_gflops", epochFlops / median(e.getValue()) / 1e9);
                 row.put("test_accuracy", accuracy.get(e.getKey()));
                 row.put("ours_over_this", oursMedian / median(e.getValue()));
                 rows.add(row);
@@ -221,13 +223,17 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private static void printTable(PrintWriter out, List<Map<String, Object>> rows) {
-        out.printf(Locale.ROOT, "%n%-6s %-11s %9s %9s %20s%n", "batch", "engine", "s/epoch", "test acc", "scratchnet / engine");
+        out.printf(Locale.ROOT, "%n%-6s %-11s %9s %12s %9s %20s%n", "batch", "engine", "s/epoch", "train GFLOP/s",
+                "test acc", "scratchnet / engine");
         for (Map<String, Object> row : rows) {
             boolean ours = row.get("engine").equals("scratchnet");
-            out.printf(Locale.ROOT, "%-6s %-11s %9.3f %8.2f%% %20s%n", row.get("batch"), row.get("engine"),
-                    (Double) row.get("seconds_per_epoch"), 100 * (Double) row.get("test_accuracy"),
+            out.printf(Locale.ROOT, "%-6s %-11s %9.3f %12.1f %8.2f%% %20s%n", row.get("batch"), row.get("engine"),
+                    (Double) row.get("seconds_per_epoch"), (Double) row.get("train_gflops"),
+                    100 * (Double) row.get("test_accuracy"),
                     ours ? "" : String.format(Locale.ROOT, "%.2f", (Double) row.get("ours_over_this")));
         }
+        out.println("train GFLOP/s: the products' FLOP of a training epoch (forward, BP2, BP4) over its seconds;"
+                + " compare the 1024^3 matmul below");
         out.flush();
     }
 

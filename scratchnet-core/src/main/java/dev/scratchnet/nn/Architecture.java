@@ -163,6 +163,31 @@ public record Architecture(Shape input, List<LayerSpec> layers) {
         return count;
     }
 
+    /**
+     * Floating-point operations of the products in one training example's step: each dense or conv layer's
+     * forward multiply-adds (n_in·n_out, or C_out·H_out·W_out·C_in·K·K) count 2 FLOP each, once forward
+     * (z = W·a), once for its weight gradient (BP4) and, for every layer but the first, once for the gradient
+     * passed back (BP2). Activations, pooling, biases and the update are not counted: the usual convention
+     * for GFLOP/s figures of training.
+     */
+    public long trainingFlopsPerExample() {
+        long flops = 0;
+        Shape s = input;
+        for (int l = 0; l < layers.size(); l++) {
+            LayerSpec layer = layers.get(l);
+            Shape next = layer.outputShape(s);
+            long multiplyAdds = 0;
+            if (layer instanceof LayerSpec.Dense) {
+                multiplyAdds = (long) s.size() * next.size();
+            } else if (layer instanceof LayerSpec.Conv conv) {
+                multiplyAdds = (long) next.size() * s.channels() * conv.kernel() * conv.kernel();
+            }
+            flops += 2 * multiplyAdds * (l == 0 ? 2 : 3);
+            s = next;
+        }
+        return flops;
+    }
+
     /** Values per input example. */
     public int inputSize() {
         return input.size();

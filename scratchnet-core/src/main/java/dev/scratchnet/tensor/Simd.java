@@ -13,10 +13,10 @@ import jdk.incubator.vector.VectorSpecies;
  * standard error. A static final, so that C2 compiles the kernels for one constant species. Loaded only
  * when the Vector API module is present.
  */
-final class Simd {
+public final class Simd {
 
     static final String PROPERTY = "scratchnet.vector.bits";
-    static final VectorSpecies<Float> FLOATS = species(System.getProperty(PROPERTY));
+    public static final VectorSpecies<Float> FLOATS = species(System.getProperty(PROPERTY));
 
     private Simd() {
     }

@@ -1,7 +1,8 @@
 package dev.scratchnet.train;
 
-import dev.scratchnet.tensor.Names;
 import dev.scratchnet.nn.Parameter;
+import dev.scratchnet.tensor.Compute;
+import dev.scratchnet.tensor.Names;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -20,7 +21,7 @@ import java.util.Map;
  *       w ← w − η·m̂/(√v̂ + ε) with m̂ = m/(1−β₁ᵗ), v̂ = v/(1−β₂ᵗ), t the step count.</li>
  *   <li>{@code rmsprop} (Tieleman and Hinton 2012): v ← ρv + (1−ρ)g²; w ← w − η·g/(√v + ε), ρ = β₂.</li>
  * </ul>
- * ε = 1e-8.
+ * ε = 1e-8. The loops themselves are {@link UpdateRules}: the scalar reference, or SIMD with the same bits.
  */
 public final class Optimizer {
 
@@ -69,13 +70,28 @@ public final class Optimizer {
         }
     }
 
+    /** Tensors this large are split across the compute pool (smaller ones cost less than a hand-off). */
+    static final int PARALLEL_MIN = 1 << 16;
+
     private final Config config;
+    private final UpdateRules rules;
+    private final UpdateRules.Step step = new UpdateRules.Step();
+    private final Compute.Parts range = this::range;
     private final Map<String, float[]> first = new LinkedHashMap<>();
     private final Map<String, float[]> second = new LinkedHashMap<>();
     private long steps;
 
     public Optimizer(Config config) {
+        this(config, UpdateRules.best());
+    }
+
+    /** With the given rules (tests compare the SIMD rules with the scalar reference). */
+    Optimizer(Config config, UpdateRules rules) {
         this.config = config;
+        this.rules = rules;
+        step.mu = config.momentum();
+        step.beta1 = config.beta1();
+        step.beta2 = config.beta2();
     }
 
     public Config config() {
@@ -93,7 +109,7 @@ public final class Optimizer {
 
     /** Applies one update to the parameter from its gradient g, as {@link Parameter#gradient} holds it. */
     public void update(Parameter parameter, float eta) {
-        apply(parameter, eta, 1f, 0f, 0f, false);
+        apply(null, parameter, eta, 1f, 0f, 0f, false);
     }
 
     /**
@@ -107,68 +123,56 @@ public final class Optimizer {
      * @param l1         λ₁/n, likewise
      */
     public void update(Parameter parameter, float eta, float perExample, float l2, float l1) {
-        apply(parameter, eta, perExample, l2, l1, parameter.decays());
+        update(null, parameter, eta, perExample, l2, l1);
     }
 
-    private void apply(Parameter parameter, float eta, float pe, float l2, float l1, boolean decays) {
-        float[] w = parameter.values();
-        float[] s = parameter.gradient();
+    /**
+     * As {@link #update(Parameter, float, float, float, float)}, with a large tensor's elements split across
+     * the compute pool (each element's update is independent, so the bits do not depend on the split).
+     */
+    public void update(Compute compute, Parameter parameter, float eta, float perExample, float l2, float l1) {
+        apply(compute, parameter, eta, perExample, l2, l1, parameter.decays());
+    }
+
+    /** As {@link #update(Parameter, float)}, split across the compute pool. */
+    public void update(Compute compute, Parameter parameter, float eta) {
+        apply(compute, parameter, eta, 1f, 0f, 0f, false);
+    }
+
+    private void apply(Compute compute, Parameter parameter, float eta, float pe, float l2, float l1, boolean decays) {
+        UpdateRules.Step t = step;
+        t.w = parameter.values();
+        t.s = parameter.gradient();
+        t.eta = eta;
+        t.perExample = pe;
+        t.l2 = l2;
+        t.l1 = l1;
+        t.decays = decays;
         String name = parameter.name();
-        switch (config.kind()) {
-            case SGD -> {
-                for (int i = 0; i < w.length; i++) {
-                    w[i] -= eta * g(s, w, i, pe, l2, l1, decays); // w ← w − η·g
-                }
-            }
-            case MOMENTUM -> {
-                float[] v = first(name, w.length);
-                float mu = config.momentum();
-                for (int i = 0; i < w.length; i++) {
-                    v[i] = mu * v[i] - eta * g(s, w, i, pe, l2, l1, decays); // v ← μv − ηg
-                    w[i] += v[i]; // w ← w + v
-                }
-            }
-            case NESTEROV -> {
-                float[] b = first(name, w.length);
-                float mu = config.momentum();
-                for (int i = 0; i < w.length; i++) {
-                    float gi = g(s, w, i, pe, l2, l1, decays);
-                    b[i] = mu * b[i] + gi; // b ← μb + g
-                    w[i] -= eta * (gi + mu * b[i]); // w ← w − η(g + μb)
-                }
-            }
-            case ADAM -> adam(name, w, s, eta, pe, l2, l1, decays);
-            case RMSPROP -> {
-                float[] v = second(name, w.length);
-                float rho = config.beta2();
-                for (int i = 0; i < w.length; i++) {
-                    float gi = g(s, w, i, pe, l2, l1, decays);
-                    v[i] = rho * v[i] + (1 - rho) * gi * gi; // v ← ρv + (1−ρ)g²
-                    w[i] -= eta * gi / ((float) Math.sqrt(v[i]) + EPSILON); // w ← w − ηg/(√v + ε)
-                }
-            }
-            default -> throw new IllegalStateException(config.kind().name());
+        Kind kind = config.kind();
+        t.first = kind == Kind.MOMENTUM || kind == Kind.NESTEROV || kind == Kind.ADAM ? first(name, t.w.length) : null;
+        t.second = kind == Kind.ADAM || kind == Kind.RMSPROP ? second(name, t.w.length) : null;
+        if (kind == Kind.ADAM) {
+            t.c1 = (float) (1 - Math.pow(config.beta1(), steps)); // bias corrections 1 − βᵗ
+            t.c2 = (float) (1 - Math.pow(config.beta2(), steps));
+        }
+        if (compute == null || t.w.length < PARALLEL_MIN) {
+            range(0, t.w.length);
+        } else {
+            compute.forEach(t.w.length, range);
         }
     }
 
-    /** g_i from the summed gradient s, read where the update needs it (w_i before the update changes it). */
-    private static float g(float[] s, float[] w, int i, float pe, float l2, float l1, boolean decays) {
-        float scaled = s[i] * pe;
-        return decays ? scaled + l2 * w[i] + l1 * Math.signum(w[i]) : scaled; // ∇/m + (λ₂/n)w + (λ₁/n)sgn(w)
-    }
-
-    private void adam(String name, float[] w, float[] s, float eta, float pe, float l2, float l1, boolean decays) {
-        float[] m = first(name, w.length);
-        float[] v = second(name, w.length);
-        float b1 = config.beta1();
-        float b2 = config.beta2();
-        float c1 = (float) (1 - Math.pow(b1, steps)); // bias corrections 1 − βᵗ
-        float c2 = (float) (1 - Math.pow(b2, steps));
-        for (int i = 0; i < w.length; i++) {
-            float gi = g(s, w, i, pe, l2, l1, decays);
-            m[i] = b1 * m[i] + (1 - b1) * gi; // m ← β₁m + (1−β₁)g
-            v[i] = b2 * v[i] + (1 - b2) * gi * gi; // v ← β₂v + (1−β₂)g²
-            w[i] -= eta * (m[i] / c1) / ((float) Math.sqrt(v[i] / c2) + EPSILON); // w ← w − η·m̂/(√v̂ + ε)
+    /** The update of elements [from, to) of the tensor in {@link #step}. */
+    private void range(int from, int to) {
+        UpdateRules.Step t = step;
+        switch (config.kind()) {
+            case SGD -> rules.sgd(t, from, to);
+            case MOMENTUM -> rules.momentum(t, from, to);
+            case NESTEROV -> rules.nesterov(t, from, to);
+            case ADAM -> rules.adam(t, from, to);
+            case RMSPROP -> rules.rmsprop(t, from, to);
+            default -> throw new IllegalStateException(config.kind().name());
         }
     }
 

@@ -250,7 +250,7 @@ public final class Trainer {
         if (config.clipNorm() == 0f) { // regularization inside the update: one pass over each parameter
             optimizer.beginStep();
             for (int i = 0; i < parameters.size(); i++) { // index loops: no iterator per step
-                optimizer.update(parameters.get(i), eta, perExample, config.l2() / trainingSize,
+                optimizer.update(compute, parameters.get(i), eta, perExample, config.l2() / trainingSize,
                         config.l1() / trainingSize);
             }
             return cost;
@@ -308,7 +308,7 @@ public final class Trainer {
             if (clip != 1f) {
                 scale(p.gradient(), clip);
             }
-            optimizer.update(p, eta);
+            optimizer.update(compute, p, eta);
         }
     }
 

@@ -27,14 +27,20 @@ class AllocationTest {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         assertThat(threads.isThreadAllocatedMemorySupported()).isTrue();
         Dataset data = randomData(2000);
-        String[][] runs = {{"784,100,10", "sigmoid", "10"}, {"784,100,10", "sigmoid", "128"},
-                {"1x28x28,conv5x5:8,maxpool2,conv3x3:8,maxpool2,10", "relu", "10"}};
+        // layers, activation, mini-batch, optimizer, dropout, L2 (784×100 weights are split across the pool)
+        String[][] runs = {{"784,100,10", "sigmoid", "10", "sgd", "0", "0"}, {"784,100,10", "sigmoid", "128", "sgd", "0", "0"},
+                {"1x28x28,conv5x5:8,maxpool2,conv3x3:8,maxpool2,10", "relu", "10", "sgd", "0", "0"},
+                {"784,100,10", "relu", "32", "momentum", "0", "5"}, {"784,100,30,10", "relu", "32", "adam", "0.3", "0"},
+                {"1x28x28,conv5x5:8,maxpool2,conv3x3:8,maxpool2,32,10", "relu", "10", "sgd", "0.3", "0"}};
         for (String[] run : runs) {
             int batch = Integer.parseInt(run[2]);
+            TrainConfig config = new TrainConfig(1, batch, 0.01f, Cost.CROSS_ENTROPY)
+                    .withOptimizer(new Optimizer.Config(Optimizer.Kind.parse(run[3]), 0.9f, 0.9f, 0.999f))
+                    .withDropout(Float.parseFloat(run[4])).withL2(Float.parseFloat(run[5]));
             Network net = Network.create(Architecture.parse(run[0], Activation.parse(run[1]), Activation.SOFTMAX), Init.HE,
                     new java.util.Random(1));
             try (Compute compute = new Compute(2)) {
-                Trainer trainer = new Trainer(net, new TrainConfig(1, batch, 0.1f, Cost.CROSS_ENTROPY), compute);
+                Trainer trainer = new Trainer(net, config, compute);
                 int[] order = new int[data.size()];
                 for (int i = 0; i < order.length; i++) {
                     order[i] = i;
@@ -65,8 +71,8 @@ class AllocationTest {
                     }
                     perStep = Math.min(perStep, (sum(threads.getThreadAllocatedBytes(ids)) - before) / steps);
                 }
-                assertThat(perStep).as("bytes allocated per step, %s, mini-batch %d, over %d threads", run[0], batch,
-                                ids.length)
+                assertThat(perStep).as("bytes allocated per step, %s, mini-batch %d, %s, dropout %s, over %d threads",
+                                run[0], batch, run[3], run[4], ids.length)
                         .isLessThanOrEqualTo(16);
             }
         }
