@@ -11,7 +11,6 @@ import dev.scratchnet.nn.Network;
 import dev.scratchnet.train.Ensemble;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import io.javalin.config.SizeUnit;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
 import java.io.IOException;
@@ -30,8 +29,6 @@ import java.util.Map;
 public final class DemoServer implements AutoCloseable {
 
     static final long MAX_BODY = RequestBody.MAX_BODY;
-    /** Bytes per second below which a request body is cut off. */
-    static final long MIN_BODY_RATE = 16L << 10;
 
     /** Predictions served at once: four per core (each is a few milliseconds of one core). */
     static final int MAX_PREDICTIONS = 4 * Runtime.getRuntime().availableProcessors();
@@ -72,11 +69,6 @@ public final class DemoServer implements AutoCloseable {
         this.app = Javalin.create(config -> {
             config.showJavalinBanner = false;
             config.http.maxRequestSize = MAX_BODY;
-            config.jetty.multipartConfig.maxTotalRequestSize(MAX_BODY, SizeUnit.BYTES);
-            config.jetty.multipartConfig.maxFileSize(MAX_BODY, SizeUnit.BYTES);
-            // A client that sends its body slower than this is cut off (408), so slow clients cannot hold the
-            // server's threads; a phone on a poor link still sends a digit's few kilobytes far faster.
-            config.jetty.modifyHttpConfiguration(http -> http.setMinRequestDataRate(MIN_BODY_RATE));
             config.staticFiles.add(files -> {
                 files.hostedPath = "/";
                 files.directory = "/dev/scratchnet/web/public";

@@ -56,6 +56,7 @@ class LoadTest {
             AtomicInteger next = new AtomicInteger();
             AtomicInteger failures = new AtomicInteger();
             AtomicInteger mismatches = new AtomicInteger();
+            java.util.Queue<String> why = new java.util.concurrent.ConcurrentLinkedQueue<>();
             ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
             long start = System.nanoTime();
             List<Future<?>> done = new ArrayList<>();
@@ -72,12 +73,14 @@ class LoadTest {
                             latencies[r] = System.nanoTime() - t;
                             if (response.statusCode() != 200) {
                                 failures.incrementAndGet();
+                                why.add("request " + r + ": " + response.statusCode() + " " + response.body());
                             } else if (!Arrays.equals(DemoServerTest.floats(((Map<?, ?>) Json.parse(response.body()))
                                     .get("probabilities")), expected[k])) {
                                 mismatches.incrementAndGet();
                             }
                         } catch (Exception e) {
                             failures.incrementAndGet();
+                            why.add("request " + r + ": " + e);
                         }
                     }
                     return null;
@@ -92,7 +95,7 @@ class LoadTest {
             Arrays.sort(sorted);
             System.out.printf("load test: %d requests from %d clients in %.2f s: %.0f requests/s, p50 %.2f ms, p99 %.2f ms%n",
                     REQUESTS, CLIENTS, seconds, REQUESTS / seconds, sorted[REQUESTS / 2] / 1e6, sorted[REQUESTS * 99 / 100] / 1e6);
-            assertThat(failures.get()).as("failed requests").isZero();
+            assertThat(failures.get()).as("failed requests: %s", why).isZero();
             assertThat(mismatches.get()).as("answers differing from the single-threaded prediction").isZero();
         }
     }
