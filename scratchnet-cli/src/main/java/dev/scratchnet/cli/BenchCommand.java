@@ -169,18 +169,26 @@ final class BenchCommand implements Callable<Integer> {
                     peerInfo.put(peer.name(), r.get("version") + " (" + r.get("blas") + ")");
                 }
             }
-            double oursMedian = median(seconds.get("scratchnet"));
             double epochFlops = (double) setup.architecture().trainingFlopsPerExample() * splits.training().size();
-            for (Map.Entry<String, List<Double>> e : seconds.entrySet()) {
-                Map<String, Object> row = new LinkedHashMap<>();
-                row.put("batch", batch);
-                row.put("engine", e.getKey());
-                row.put("seconds_per_epoch", median(e.getValue()));
-                row.put("train_gflops", epochFlops / median(e.getValue()) / 1e9);
-                row.put("test_accuracy", accuracy.get(e.getKey()));
-                row.put("ours_over_this", oursMedian / median(e.getValue()));
-                rows.add(row);
-            }
+            rows.addAll(rows(batch, seconds, accuracy, epochFlops));
+        }
+        return rows;
+    }
+
+    /** One table row per engine: its median s/epoch, the GFLOP/s that is, its accuracy, and our ratio to it. */
+    private static List<Map<String, Object>> rows(int batch, Map<String, List<Double>> seconds,
+                                                  Map<String, Double> accuracy, double epochFlops) {
+        double oursMedian = median(seconds.get("scratchnet"));
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Map.Entry<String, List<Double>> e : seconds.entrySet()) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("batch", batch);
+            row.put("engine", e.getKey());
+            row.put("seconds_per_epoch", median(e.getValue()));
+            row.put("train_gflops", epochFlops / median(e.getValue()) / 1e9);
+            row.put("test_accuracy", accuracy.get(e.getKey()));
+            row.put("ours_over_this", oursMedian / median(e.getValue()));
+            rows.add(row);
         }
         return rows;
     }
@@ -223,11 +231,11 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private static void printTable(PrintWriter out, List<Map<String, Object>> rows) {
-        out.printf(Locale.ROOT, "%n%-6s %-11s %9s %12s %9s %20s%n", "batch", "engine", "s/epoch", "train GFLOP/s",
+        out.printf(Locale.ROOT, "%n%-6s %-11s %9s %13s %9s %20s%n", "batch", "engine", "s/epoch", "train GFLOP/s",
                 "test acc", "scratchnet / engine");
         for (Map<String, Object> row : rows) {
             boolean ours = row.get("engine").equals("scratchnet");
-            out.printf(Locale.ROOT, "%-6s %-11s %9.3f %12.1f %8.2f%% %20s%n", row.get("batch"), row.get("engine"),
+            out.printf(Locale.ROOT, "%-6s %-11s %9.3f %13.1f %8.2f%% %20s%n", row.get("batch"), row.get("engine"),
                     (Double) row.get("seconds_per_epoch"), (Double) row.get("train_gflops"),
                     100 * (Double) row.get("test_accuracy"),
                     ours ? "" : String.format(Locale.ROOT, "%.2f", (Double) row.get("ours_over_this")));

@@ -115,6 +115,7 @@ class ConvCommandsTest {
         assertThat(ModelFile.load(dir.resolve("resumed.safetensors")).network().parameter("layers.2.weight").values())
                 .containsExactly(ModelFile.load(dir.resolve("full.safetensors")).network().parameter("layers.2.weight").values());
     }
+
     /** book-ch6's kind of run: the expanded set, dropout and the fused plain-SGD step, reproducible and resumable. */
     @Test
     void anExpandedRunWithDropoutRerunsAndResumesIdentically() throws IOException {

@@ -185,7 +185,7 @@ public final class Compute implements AutoCloseable {
         void runPart(MatMul kernel, int part) {
             try {
                 if (op == Op.PARTS) {
-                    work.run(m * part / parts, m * (part + 1) / parts);
+                    work.run((int) ((long) m * part / parts), (int) ((long) m * (part + 1) / parts)); // m may be a whole tensor's length
                 } else if (op == Op.ABT && m < 2 * MIN_ROWS_PER_PART) {
                     // Few rows: split the columns, on multiples of 4 to keep the kernel's tiles.
                     kernel.abt(a, b, c, m, 0, m, boundary(n, part), boundary(n, part + 1), n, k);

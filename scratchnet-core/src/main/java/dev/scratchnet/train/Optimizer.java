@@ -4,6 +4,7 @@ import dev.scratchnet.nn.Parameter;
 import dev.scratchnet.tensor.Compute;
 import dev.scratchnet.tensor.Names;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -105,6 +106,65 @@ public final class Optimizer {
 
     public long steps() {
         return steps;
+    }
+
+    /**
+     * One step over every parameter from the gradients of the summed cost ∇ that backpropagation left:
+     * g = ∇/m + (λ₂/n)·w + (λ₁/n)·sgn(w) (biases not regularized) formed inside each update's own loop. With
+     * clipping on (clipNorm > 0), the whole regularized gradient is formed first for its norm, in parameter
+     * order, and scaled by c/‖g‖ when ‖g‖ > c, before the updates.
+     */
+    public void step(Compute compute, List<Parameter> parameters, float eta, float perExample, float l2, float l1,
+                     float clipNorm) {
+        if (clipNorm == 0f) { // one pass over each parameter
+            beginStep();
+            for (int i = 0; i < parameters.size(); i++) { // index loops: no iterator per step
+                update(compute, parameters.get(i), eta, perExample, l2, l1);
+            }
+            return;
+        }
+        double squares = 0;
+        for (int i = 0; i < parameters.size(); i++) {
+            Parameter p = parameters.get(i);
+            regularize(p, perExample, l2, l1);
+            squares += sumOfSquares(p.gradient());
+        }
+        float clip = squares > (double) clipNorm * clipNorm ? (float) (clipNorm / Math.sqrt(squares)) : 1f; // g ← g·c/‖g‖
+        beginStep();
+        for (int i = 0; i < parameters.size(); i++) {
+            Parameter p = parameters.get(i);
+            if (clip != 1f) {
+                scale(p.gradient(), clip);
+            }
+            update(compute, p, eta);
+        }
+    }
+
+    /** g ← ∇/m + (λ₂/n)·w + (λ₁/n)·sgn(w) in place for a parameter that decays, g ← ∇/m for the rest. */
+    private static void regularize(Parameter p, float perExample, float l2, float l1) {
+        float[] w = p.values();
+        float[] g = p.gradient();
+        if (!p.decays()) {
+            scale(g, perExample);
+            return;
+        }
+        for (int i = 0; i < g.length; i++) {
+            g[i] = g[i] * perExample + l2 * w[i] + l1 * Math.signum(w[i]);
+        }
+    }
+
+    private static void scale(float[] values, float factor) {
+        for (int i = 0; i < values.length; i++) {
+            values[i] *= factor;
+        }
+    }
+
+    private static double sumOfSquares(float[] values) {
+        double s = 0;
+        for (float v : values) {
+            s += (double) v * v;
+        }
+        return s;
     }
 
     /** Applies one update to the parameter from its gradient g, as {@link Parameter#gradient} holds it. */

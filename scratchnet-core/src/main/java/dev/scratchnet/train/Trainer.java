@@ -8,7 +8,6 @@ import dev.scratchnet.nn.Backprop;
 import dev.scratchnet.nn.Network;
 import dev.scratchnet.nn.Parameter;
 import dev.scratchnet.tensor.Compute;
-import dev.scratchnet.tensor.SplitMix64;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,16 +30,16 @@ import java.util.function.BooleanSupplier;
  */
 public final class Trainer {
 
+    /** Examples per epoch at most: a checkpoint keeps the shuffle order as float32, exact below 2²⁴. */
+    static final int MAX_EXAMPLES = 1 << 24;
+
     private final Network network;
     private final TrainConfig config;
     private final Compute compute;
     private final Backprop backprop;
     private final Evaluator evaluator;
     private final Optimizer optimizer;
-    private final float[] x;
-    private final int[] labels;
-    private final SplitMix64 distortions = new SplitMix64(0);
-    private float[] augmentScratch = new float[0];
+    private final MiniBatch batch;
     private float eta;
     private int trainingSize = 1;
     private Random random = new Random(0);
@@ -52,8 +51,7 @@ public final class Trainer {
         this.backprop = new Backprop(network, config.batchSize(), config.dropout());
         this.evaluator = new Evaluator(network, Math.min(Evaluation.BATCH, network.maxBatch()));
         this.optimizer = new Optimizer(config.optimizer());
-        this.x = new float[config.batchSize() * network.inputSize()];
-        this.labels = new int[config.batchSize()];
+        this.batch = new MiniBatch(config.batchSize(), network.inputSize(), config.augmentation());
         this.eta = config.learningRate();
     }
 
@@ -163,6 +161,12 @@ public final class Trainer {
                     + " images have " + training.imageSize() + " pixels; make --layers start with "
                     + training.imageSize());
         }
+        if ((long) training.size() * config.augmentation().copies() > MAX_EXAMPLES) {
+            throw new DataException(training.name() + " has " + training.size() + " training images, "
+                    + config.augmentation().copies() + " examples each with --augment " + config.augmentation().id()
+                    + "; at most " + MAX_EXAMPLES + " examples per epoch are supported (checkpoints keep the order as"
+                    + " float32); use fewer images or another --augment");
+        }
         if (config.augmentation() != Augmentation.NONE && training.imageRows() != training.imageCols()) {
             throw new DataException("--augment " + config.augmentation().id() + " takes square images; "
                     + training.name() + "'s are " + training.imageRows() + " × " + training.imageCols());
@@ -173,7 +177,8 @@ public final class Trainer {
     private void resume(State resume, int[] order, Schedule.Rate rate, BestWeights best, List<EpochMetrics> history) {
         if (resume.order().length != order.length) {
             throw new IllegalArgumentException("the checkpoint was made on " + resume.order().length
-                    + " training images, this run has " + order.length + "; use the same data and --validation");
+                    + " training examples per epoch, this run has " + order.length
+                    + "; use the same data, --validation and --augment");
         }
         history.addAll(resume.history());
         System.arraycopy(resume.order(), 0, order, 0, order.length);
@@ -236,7 +241,9 @@ public final class Trainer {
 
     /** Trains on one mini-batch of examples order[from .. from+rows); returns their summed cost. */
     double step(Dataset training, int[] order, int from, int rows) {
-        gather(training, order, from, rows);
+        batch.gather(training, order, from, rows, random);
+        float[] x = batch.inputs();
+        int[] labels = batch.labels();
         if (config.dropout() > 0f) {
             backprop.drawMasks(random, rows);
         }
@@ -245,94 +252,9 @@ public final class Trainer {
             return backprop.sgdStep(compute, x, labels, rows, config.cost(), eta, decay);
         }
         double cost = backprop.run(compute, x, labels, rows, config.cost());
-        float perExample = 1f / rows;
-        List<Parameter> parameters = network.parameters();
-        if (config.clipNorm() == 0f) { // regularization inside the update: one pass over each parameter
-            optimizer.beginStep();
-            for (int i = 0; i < parameters.size(); i++) { // index loops: no iterator per step
-                optimizer.update(compute, parameters.get(i), eta, perExample, config.l2() / trainingSize,
-                        config.l1() / trainingSize);
-            }
-            return cost;
-        }
-        clippedUpdate(parameters, perExample);
+        optimizer.step(compute, network.parameters(), eta, 1f / rows, config.l2() / trainingSize,
+                config.l1() / trainingSize, config.clipNorm());
         return cost;
-    }
-
-    /** Copies the mini-batch's images into x (each distorted or shifted as configured) and labels. */
-    void gather(Dataset training, int[] order, int from, int rows) {
-        int n = network.inputSize();
-        int side = training.imageCols();
-        Augmentation augmentation = config.augmentation();
-        if (augmentation.draws()) {
-            distortions.reseed(random.nextLong());
-        }
-        if (augmentation != Augmentation.NONE && augmentScratch.length == 0) { // the data set gives the size
-            augmentScratch = new float[Augmentation.scratchSize(side)];
-        }
-        int copies = augmentation.copies();
-        for (int r = 0; r < rows; r++) {
-            int k = order[from + r];
-            int i = k / copies; // expand: example k is image k / 5 shifted in direction k mod 5
-            training.image(i, x, r * n);
-            if (copies > 1) {
-                Augmentation.shift(x, r * n, side, k % copies, augmentScratch);
-            }
-            augmentation.apply(x, r * n, side, distortions, augmentScratch);
-            labels[r] = training.label(i);
-        }
-    }
-
-    /** The inputs of the last mini-batch gathered, one example per row (for tests). */
-    float[] batchInputs() {
-        return x;
-    }
-
-    /** With --clip-norm: the whole regularized gradient first, for its norm; then the update. */
-    private void clippedUpdate(List<Parameter> parameters, float perExample) {
-        double squares = 0;
-        for (int i = 0; i < parameters.size(); i++) {
-            Parameter p = parameters.get(i);
-            if (p.decays()) {
-                regularize(p.values(), p.gradient(), perExample);
-            } else {
-                scale(p.gradient(), perExample);
-            }
-            squares += sumOfSquares(p.gradient());
-        }
-        float clip = squares > (double) config.clipNorm() * config.clipNorm()
-                ? (float) (config.clipNorm() / Math.sqrt(squares)) : 1f; // g ← g·c/‖g‖ when ‖g‖ > c
-        optimizer.beginStep();
-        for (int i = 0; i < parameters.size(); i++) {
-            Parameter p = parameters.get(i);
-            if (clip != 1f) {
-                scale(p.gradient(), clip);
-            }
-            optimizer.update(compute, p, eta);
-        }
-    }
-
-    /** g ← g/m + (λ₂/n)·w + (λ₁/n)·sgn(w), in place. */
-    private void regularize(float[] w, float[] g, float perExample) {
-        float l2 = config.l2() / trainingSize;
-        float l1 = config.l1() / trainingSize;
-        for (int i = 0; i < g.length; i++) {
-            g[i] = g[i] * perExample + l2 * w[i] + l1 * Math.signum(w[i]);
-        }
-    }
-
-    private static void scale(float[] values, float factor) {
-        for (int i = 0; i < values.length; i++) {
-            values[i] *= factor;
-        }
-    }
-
-    private static double sumOfSquares(float[] values) {
-        double s = 0;
-        for (float v : values) {
-            s += (double) v * v;
-        }
-        return s;
     }
 
     /** Fisher–Yates, drawing from the seeded generator. */

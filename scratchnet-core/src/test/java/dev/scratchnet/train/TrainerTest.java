@@ -175,6 +175,7 @@ class TrainerTest {
             }
         }
     }
+
     /**
      * {@code --augment expand}: an epoch is every image plus its four one-pixel shifts (up, down, left,
      * right, zeros shifted in), each exactly once, in shuffled order.
@@ -188,6 +189,9 @@ class TrainerTest {
         byte[] labels = new byte[n];
         for (int i = 0; i < pixels.length; i++) {
             pixels[i] = (byte) (1 + random.nextInt(250));
+        }
+        for (int i = 0; i < n; i++) {
+            labels[i] = (byte) i;
         }
         Dataset data = Dataset.of("shifts", side, side, pixels, labels, DIGITS);
         java.util.Set<String> expected = new java.util.HashSet<>();
@@ -204,22 +208,25 @@ class TrainerTest {
                         shifted[y * side + c] = inside ? image[sy * side + sc] : 0f;
                     }
                 }
-                expected.add(java.util.Arrays.toString(shifted));
+                expected.add(i + ": " + java.util.Arrays.toString(shifted)); // the label, then the pixels
             }
         }
         assertThat(expected).hasSize(5 * n);
         Network net = Network.builder(side * side).output(10, Activation.SOFTMAX).seed(1).build();
         TrainConfig config = new TrainConfig(1, 1, 0.1f, Cost.CROSS_ENTROPY).withAugmentation(Augmentation.EXPAND);
         try (Compute compute = new Compute(1)) {
-            Trainer trainer = new Trainer(net, config, compute);
+            MiniBatch batch = new MiniBatch(3, side * side, Augmentation.EXPAND);
             int[] order = new int[5 * n];
             for (int k = 0; k < order.length; k++) {
-                order[k] = k;
+                order[k] = order.length - 1 - k;
             }
             java.util.Set<String> seen = new java.util.HashSet<>();
-            for (int k = 0; k < order.length; k++) {
-                trainer.gather(data, order, k, 1);
-                seen.add(java.util.Arrays.toString(java.util.Arrays.copyOf(trainer.batchInputs(), side * side)));
+            for (int k = 0; k < order.length; k += 3) { // mini-batches of 3
+                batch.gather(data, order, k, 3, new Random(1));
+                for (int r = 0; r < 3; r++) {
+                    float[] row = java.util.Arrays.copyOfRange(batch.inputs(), r * side * side, (r + 1) * side * side);
+                    seen.add(batch.labels()[r] + ": " + java.util.Arrays.toString(row));
+                }
             }
             assertThat(seen).isEqualTo(expected);
             Trainer.Result result = new Trainer(net, config, compute).fit(Splits.of(data, data, 0), new Random(3));

@@ -1,0 +1,62 @@
+package dev.scratchnet.train;
+
+import dev.scratchnet.data.Augmentation;
+import dev.scratchnet.data.Dataset;
+import dev.scratchnet.tensor.SplitMix64;
+import java.util.Random;
+
+/**
+ * One mini-batch's inputs, one example per row, and labels, gathered from the training set in the epoch's
+ * order; each image distorted or shifted as the augmentation says. Made once per run, so gathering
+ * allocates nothing.
+ */
+final class MiniBatch {
+
+    private final int inputSize;
+    private final Augmentation augmentation;
+    private final float[] x;
+    private final int[] labels;
+    private final SplitMix64 distortions = new SplitMix64(0);
+    private float[] scratch = new float[0];
+
+    MiniBatch(int capacity, int inputSize, Augmentation augmentation) {
+        this.inputSize = inputSize;
+        this.augmentation = augmentation;
+        this.x = new float[capacity * inputSize];
+        this.labels = new int[capacity];
+    }
+
+    /**
+     * Copies examples order[from .. from+rows) into the inputs and labels. With {@code expand}, example k is
+     * image k / 5 shifted in direction k mod 5; {@code shift} and {@code elastic} draw their distortions from
+     * a stream seeded by one long of the run's generator.
+     */
+    void gather(Dataset training, int[] order, int from, int rows, Random random) {
+        int side = training.imageCols();
+        if (augmentation.draws()) {
+            distortions.reseed(random.nextLong());
+        }
+        if (augmentation != Augmentation.NONE && scratch.length == 0) { // the data set gives the image size
+            scratch = new float[Augmentation.scratchSize(side)];
+        }
+        int copies = augmentation.copies();
+        for (int r = 0; r < rows; r++) {
+            int k = order[from + r];
+            int i = k / copies;
+            training.image(i, x, r * inputSize);
+            if (copies > 1) {
+                Augmentation.shift(x, r * inputSize, side, k % copies, scratch);
+            }
+            augmentation.apply(x, r * inputSize, side, distortions, scratch);
+            labels[r] = training.label(i);
+        }
+    }
+
+    float[] inputs() {
+        return x;
+    }
+
+    int[] labels() {
+        return labels;
+    }
+}
