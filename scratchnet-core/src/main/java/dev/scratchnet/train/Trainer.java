@@ -98,7 +98,8 @@ public final class Trainer {
     /**
      * Trains as above, continuing from {@code resume} when it is not null (after restoring the weights and
      * the run's generator, which the caller owns), and handing {@code afterEpoch} the state after every
-     * epoch, for checkpoints.
+     * whole epoch, for checkpoints: an epoch cut short by a stop request is not handed on, so a run resumed
+     * from the last state equals the uninterrupted one.
      */
     public Result fit(Splits splits, Random random, TrainingListener listener, BooleanSupplier stopRequested,
                       State resume, java.util.function.Consumer<State> afterEpoch) {
@@ -134,8 +135,10 @@ public final class Trainer {
                 stopped |= epoch - best.epoch() >= config.earlyStop();
             }
             stopped |= rate.afterEpoch(validation);
-            afterEpoch.accept(new State(List.copyOf(history), optimizer.state(), order.clone(), rate.state(),
-                    best.accuracy(), best.epoch(), best.parameters()));
+            if (pass.done() == order.length) { // stopped mid-epoch, the last state handed on stays the last whole epoch's
+                afterEpoch.accept(new State(List.copyOf(history), optimizer.state(), order.clone(), rate.state(),
+                        best.accuracy(), best.epoch(), best.parameters()));
+            }
         }
         return finish(splits, history, best, stopped);
     }

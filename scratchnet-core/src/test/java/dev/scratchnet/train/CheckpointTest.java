@@ -24,6 +24,8 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A run stopped after epoch 3 and resumed from its checkpoint file matches the uninterrupted run exactly. */
@@ -55,8 +57,13 @@ class CheckpointTest {
         return Splits.of(all.slice(0, 300), all.slice(300, 400), 60);
     }
 
-    @Test
-    void aRunStoppedAfterEpoch3AndResumedMatchesTheUninterruptedRun() throws Exception {
+    /**
+     * Stopped at the end of epoch 3, or two mini-batches into epoch 4 (as Ctrl-C or SIGTERM would): the
+     * checkpoint holds epoch 3 either way, and the run resumed from it equals the uninterrupted one.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 2})
+    void aRunStoppedAfterEpoch3AndResumedMatchesTheUninterruptedRun(int batchesIntoEpoch4) throws Exception {
         Splits splits = data();
         int batchesPerEpoch = (splits.training().size() + BATCH - 1) / BATCH;
 
@@ -73,7 +80,8 @@ class CheckpointTest {
         AtomicInteger batches = new AtomicInteger();
         try (Compute compute = new Compute(1)) {
             new Trainer(b, CONFIG, compute).fit(splits, randomB, new TrainingListener() { },
-                    () -> batches.incrementAndGet() == 3 * batchesPerEpoch, null, state -> save(file, b, state, randomB));
+                    () -> batches.incrementAndGet() == 3 * batchesPerEpoch + batchesIntoEpoch4, null,
+                    state -> save(file, b, state, randomB));
         }
 
         Checkpoint.Loaded loaded = Checkpoint.load(file);
