@@ -16,11 +16,14 @@ import java.util.concurrent.locks.LockSupport;
 public final class Compute implements AutoCloseable {
 
     /**
-     * Products with fewer multiply-adds than this stay on the calling thread. Measured: at 10×784×30
-     * (235K multiply-adds, ~18 µs on one thread) two threads already pay, since the workers spin between
-     * products.
+     * Products with fewer multiply-adds than this stay on the calling thread. Measured: with 256-bit vectors,
+     * at 10×784×30 (235K multiply-adds, ~18 µs on one thread) two threads already paid, since the workers
+     * spin between products; with 512-bit vectors one thread does such a product twice as fast, and keeping
+     * the products under {@link #PARALLEL_MIN_WORK_512} on it trained book-ch1 in 4.0, 4.2 and 3.9 s
+     * against 4.5, 4.8 and 4.7 s (the same bits: a split never changes what an element sums).
      */
     static final long PARALLEL_MIN_WORK = 1L << 17;
+    static final long PARALLEL_MIN_WORK_512 = 1L << 18;
     /** A·Bᵀ products with fewer rows than this are split by columns instead. */
     private static final int MIN_ROWS_PER_PART = 8;
     /**
@@ -31,6 +34,7 @@ public final class Compute implements AutoCloseable {
     private static final long SPIN_NANOS = 200_000;
 
     private final MatMul kernel;
+    private final long minParallelWork;
     private final Worker[] workers;
     private final Job job = new Job();
     private final AtomicBoolean busy = new AtomicBoolean();
@@ -48,6 +52,7 @@ public final class Compute implements AutoCloseable {
             throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         }
         this.kernel = kernel;
+        this.minParallelWork = kernel.name().endsWith("512") ? PARALLEL_MIN_WORK_512 : PARALLEL_MIN_WORK;
         this.workers = new Worker[threads - 1];
         for (int w = 0; w < workers.length; w++) {
             workers[w] = new Worker(w);
@@ -109,7 +114,7 @@ public final class Compute implements AutoCloseable {
 
     private void run(Op op, float[] a, float[] b, float[] c, int m, int n, int k, float alpha, boolean accumulate) {
         boolean splittable = m >= MIN_ROWS_PER_PART * 2 || op != Op.ATB && n >= 16;
-        boolean parallel = workers.length > 0 && (long) m * n * k >= PARALLEL_MIN_WORK && splittable
+        boolean parallel = workers.length > 0 && (long) m * n * k >= minParallelWork && splittable
                 && busy.compareAndSet(false, true);
         if (!parallel) {
             job.compute(kernel, op, a, b, c, 0, m, m, n, k, alpha, accumulate);
