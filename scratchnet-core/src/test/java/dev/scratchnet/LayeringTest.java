@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
  * The package rules of the package-info files, by construction: every main source file of every module is
  * read, and each reference to another ScratchNet package (an import or a qualified name) must be one its
  * package may depend on. tensor is at the bottom; nn and data stand on tensor and never on each other; io
- * on nn; train on nn, data and io; web on all of those; onnx (its own module) on nn and io; cli on top.
+ * on nn; train on nn, data and io; web on all of those; onnx (its own module) on nn and io; cli on top of
+ * them all; spark (its own module) on cli and the core packages.
  */
 class LayeringTest {
 
@@ -31,6 +32,7 @@ class LayeringTest {
             "web", Set.of("train", "nn", "data", "io", "tensor"),
             "onnx", Set.of("nn", "io", "tensor"),
             "cli", Set.of("web", "onnx", "train", "nn", "data", "io", "tensor"),
+            "spark", Set.of("cli", "train", "nn", "data", "io", "tensor"),
             "bench", Set.of("train", "nn", "data", "io", "tensor"));
     private static final Pattern REFERENCE = Pattern.compile("\\bdev\\.scratchnet\\.([a-z]+)\\b");
 

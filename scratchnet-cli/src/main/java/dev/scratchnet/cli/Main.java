@@ -26,8 +26,20 @@ public final class Main {
         return commandLine().execute(args);
     }
 
-    static CommandLine commandLine() {
+    /** Runs the command line in-process with its output and errors going to the given writers. */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cli = commandLine();
+        cli.setOut(out);
+        cli.setErr(err);
+        return cli.execute(args);
+    }
+
+    /** The command line with its error handling, and any further commands (scratchnet-spark's) beside ours. */
+    public static CommandLine commandLine(Object... moreCommands) {
         CommandLine cli = new CommandLine(new Main());
+        for (Object command : moreCommands) {
+            cli.addSubcommand(command);
+        }
         cli.setCaseInsensitiveEnumValuesAllowed(false);
         cli.setExecutionExceptionHandler(Main::handleError);
         cli.setParameterExceptionHandler(Main::handleBadParameter);

@@ -48,6 +48,9 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     DataOptions data = new DataOptions();
 
+    @Mixin
+    ScaleOutOptions scaleOut = new ScaleOutOptions();
+
     @Option(names = "--validation", paramLabel = "N", defaultValue = "10000",
             description = "Training images held out for validation, from the end (default: ${DEFAULT-VALUE}; 0 trains on all).")
     int validation;
@@ -92,6 +95,7 @@ final class TrainCommand implements Callable<Integer> {
         if (dashboard) {
             ServeCommand.checkPort(port); // before the data is loaded, like every other flag
         }
+        ScaleOut cluster = scaleOut.check();
         Architecture arch = setup.architecture();
         int threadCount = Threads.count(threads);
         DatasetSpec datasetSpec = data.spec("mnist");
@@ -105,18 +109,23 @@ final class TrainCommand implements Callable<Integer> {
         Splits splits = Splits.of(loaded.training(), loaded.test(), validation);
 
         describe(out, setup, dataset, splits, threadCount);
+        if (cluster != null) {
+            ScaleOutOptions.describe(out, scaleOut);
+        }
         Start start = start(out, setup);
         MetricsFile metricsFile = metrics == null ? null : new MetricsFile(metrics);
         if (metricsFile != null && start.resumed() != null) {
             start.resumed().history().forEach(metricsFile::onEpoch); // the resumed file equals the uninterrupted one
         }
         Dashboard board = dashboard ? startDashboard(out, setup.name() + " on " + dataset) : null;
-        try (Compute compute = new Compute(threadCount); StopSignal stop = new StopSignal()) {
-            Trainer trainer = new Trainer(start.network(), setup.training().withMonitor(monitor), compute);
+        try (Compute compute = new Compute(threadCount); StopSignal stop = new StopSignal();
+             ScaleOut.Session workers = cluster == null ? null : cluster.open(new ScaleOut.Request(scaleOut.master,
+                     scaleOut.workers(), scaleOut.averageEvery(), seed, arch, setup.training(), splits.training()), out)) {
+            Trainer trainer = new Trainer(start.network(), setup.training().withMonitor(monitor), compute, workers);
             Progress progress = new Progress(out, Progress.isTerminal(), setup.training().epochs());
-            TrainingListener chance = chanceWarning(spec.commandLine().getErr(), start.network().outputSize(),
+            TrainingListener chance = Listeners.chanceWarning(spec.commandLine().getErr(), start.network().outputSize(),
                     setup.training().learningRate());
-            Trainer.Result result = trainer.fit(splits, start.random(), all(progress, metricsFile, board, chance),
+            Trainer.Result result = trainer.fit(splits, start.random(), Listeners.all(progress, metricsFile, board, chance),
                     stop::requested,
                     start.resumed(), state -> {
                         if (checkpoint != null) {
@@ -254,41 +263,5 @@ final class TrainCommand implements Callable<Integer> {
         } catch (java.io.IOException e) {
             // no input to wait on
         }
-    }
-
-    /** One listener that tells each of the given ones (nulls skipped). */
-    /**
-     * A run whose first epoch ends near chance level (at most 3 / classes: 30% for ten digits, where every
-     * preset's first epoch is above 80%) is not learning, most often from a learning rate too large for
-     * it: one warning line, and training goes on (the book's own η = 100 run is such a run, on purpose).
-     */
-    static TrainingListener chanceWarning(PrintWriter err, int classes, float eta) {
-        return new TrainingListener() {
-            @Override
-            public void onEpoch(EpochMetrics m) {
-                double accuracy = m.validationAccuracy().orElse(m.testAccuracy());
-                if (m.epoch() == 1 && accuracy <= 3.0 / classes) {
-                    err.printf(Locale.ROOT, "scratchnet: warning: after epoch 1 the %s accuracy is %.2f%%, near chance for"
-                                    + " %d classes; the network is not learning: try a smaller --eta (now %s)%n",
-                            m.validationAccuracy().isPresent() ? "validation" : "test", 100 * accuracy, classes, eta);
-                    err.flush();
-                }
-            }
-        };
-    }
-
-    private static TrainingListener all(TrainingListener... listeners) {
-        List<TrainingListener> list = java.util.Arrays.stream(listeners).filter(java.util.Objects::nonNull).toList();
-        return new TrainingListener() {
-            @Override
-            public void onBatch(int epoch, int done, int total) {
-                list.forEach(l -> l.onBatch(epoch, done, total));
-            }
-
-            @Override
-            public void onEpoch(EpochMetrics m) {
-                list.forEach(l -> l.onEpoch(m));
-            }
-        };
     }
 }

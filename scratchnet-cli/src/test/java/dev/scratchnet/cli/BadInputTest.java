@@ -92,6 +92,9 @@ class BadInputTest {
                 "--early-stop and --schedule book need validation data");
         assertOneLineError(Cli.run("train", "--data", data.toString(), "--validation", "0", "--schedule", "book"),
                 "need validation data");
+        // this module's class path has no scratchnet-spark: --spark says where it comes from
+        assertOneLineError(train("--spark", "local[2]"), "--spark needs the scratchnet-spark module", "./scratchnet");
+        assertOneLineError(train("--workers", "2"), "--workers needs --spark MASTER");
     }
 
     @Test

@@ -8,14 +8,15 @@ import java.util.Random;
 
 /**
  * A small learnable stand-in for MNIST, written as IDX files: class k is a bright 6×6 square at one of ten
- * places on a 28×28 field, plus faint noise. Lets command-line tests train in a fraction of a second.
+ * places on a 28×28 field, plus faint noise. Lets command-line tests train in a fraction of a second
+ * (scratchnet-spark's tests too, through this module's test jar).
  */
-final class SyntheticDigits {
+public final class SyntheticDigits {
 
     private SyntheticDigits() {
     }
 
-    static Path write(Path dir, int train, int test, long seed) throws IOException {
+    public static Path write(Path dir, int train, int test, long seed) throws IOException {
         Random random = new Random(seed);
         Files.createDirectories(dir);
         writeSet(dir, "train", train, random);

@@ -185,7 +185,7 @@ class TrainCommandTest {
     @Test
     void aFirstEpochNearChanceGetsOneWarningLine() {
         java.io.StringWriter err = new java.io.StringWriter();
-        var warning = TrainCommand.chanceWarning(new java.io.PrintWriter(err, true), 10, 1e30f);
+        var warning = Listeners.chanceWarning(new java.io.PrintWriter(err, true), 10, 1e30f);
         warning.onEpoch(epoch(1, 0.9));
         assertThat(err.toString()).as("a learning run").isEmpty();
         warning.onEpoch(epoch(2, 0.1));

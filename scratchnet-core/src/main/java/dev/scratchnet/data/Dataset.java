@@ -7,9 +7,11 @@ import java.util.List;
 
 /**
  * Labelled images kept compactly as bytes, scaled to [0, 1] floats as they are read.
- * A slice shares the bytes of the set it was cut from.
+ * A slice shares the bytes of the set it was cut from (and serializes all of them); {@link #select} copies.
  */
-public final class Dataset {
+public final class Dataset implements java.io.Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     private static final Elementwise ELEMENTWISE = Kernels.elementwise();
 
@@ -127,6 +129,19 @@ public final class Dataset {
         }
         return new Dataset(name, rows, cols, pixels, pixelOffset + from * imageSize(), labels, labelOffset + from,
                 to - from, classNames);
+    }
+
+    /** The examples at {@code indices}, in that order, copied into a set of their own (a worker's shard). */
+    public Dataset select(int[] indices, String name) {
+        int n = imageSize();
+        byte[] p = new byte[indices.length * n];
+        byte[] l = new byte[indices.length];
+        for (int k = 0; k < indices.length; k++) {
+            int i = check(indices[k]);
+            System.arraycopy(pixels, pixelOffset + i * n, p, k * n, n);
+            l[k] = labels[labelOffset + i];
+        }
+        return new Dataset(name, rows, cols, p, 0, l, 0, indices.length, classNames);
     }
 
     private int check(int i) {

@@ -10,7 +10,7 @@ import java.util.List;
  * @param input  the shape of one example, e.g. 784 × 1 × 1 for a flat MNIST image
  * @param layers the layers after the input, each with its activation
  */
-public record Architecture(Shape input, List<LayerSpec> layers) {
+public record Architecture(Shape input, List<LayerSpec> layers) implements java.io.Serializable {
 
     public Architecture {
         layers = List.copyOf(layers);

@@ -7,7 +7,7 @@ import dev.scratchnet.tensor.Shape;
  * it: its kind and settings, without weights. Each kind knows the shape it makes of its input and builds
  * its {@link Layer}.
  */
-public sealed interface LayerSpec {
+public sealed interface LayerSpec extends java.io.Serializable {
 
     /** The {@code type} key of this kind in the model file's architecture JSON. */
     String type();

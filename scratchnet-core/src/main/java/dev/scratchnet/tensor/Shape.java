@@ -5,7 +5,7 @@ package dev.scratchnet.tensor;
  * (PyTorch's NCHW without the N). A flat vector of n values, such as a dense layer's input or output, is
  * n × 1 × 1.
  */
-public record Shape(int channels, int rows, int cols) {
+public record Shape(int channels, int rows, int cols) implements java.io.Serializable {
 
     public Shape {
         if (channels < 1 || rows < 1 || cols < 1) {

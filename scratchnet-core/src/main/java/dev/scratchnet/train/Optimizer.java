@@ -45,7 +45,7 @@ public final class Optimizer {
      * @param beta1    β₁ for adam
      * @param beta2    β₂ for adam, and the decay ρ of rmsprop
      */
-    public record Config(Kind kind, float momentum, float beta1, float beta2) {
+    public record Config(Kind kind, float momentum, float beta1, float beta2) implements java.io.Serializable {
         public static final Config SGD = new Config(Kind.SGD, 0.9f, 0.9f, 0.999f);
 
         public Config {

@@ -19,7 +19,7 @@ import dev.scratchnet.tensor.Names;
  * @param patience epochs without a better validation accuracy before halving ({@code book})
  * @param halvings halvings after which training stops ({@code book})
  */
-public record Schedule(Kind kind, int every, float factor, int patience, int halvings) {
+public record Schedule(Kind kind, int every, float factor, int patience, int halvings) implements java.io.Serializable {
 
     public enum Kind {
         CONSTANT, STEP, COSINE, BOOK;

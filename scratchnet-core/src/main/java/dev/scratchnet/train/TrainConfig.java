@@ -24,7 +24,7 @@ import dev.scratchnet.nn.Cost;
  */
 public record TrainConfig(int epochs, int batchSize, float learningRate, Cost cost, Optimizer.Config optimizer,
                           float l2, float l1, float dropout, float clipNorm, Schedule schedule, int earlyStop,
-                          boolean monitor, Augmentation augmentation) {
+                          boolean monitor, Augmentation augmentation) implements java.io.Serializable {
 
     /** Plain mini-batch SGD: no regularization, constant η. */
     public TrainConfig(int epochs, int batchSize, float learningRate, Cost cost) {

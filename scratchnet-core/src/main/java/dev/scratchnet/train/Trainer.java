@@ -40,11 +40,18 @@ public final class Trainer {
     private final Evaluator evaluator;
     private final Optimizer optimizer;
     private final MiniBatch batch;
+    private final EpochRunner runner;
     private float eta;
     private int trainingSize = 1;
     private Random random = new Random(0);
 
     public Trainer(Network network, TrainConfig config, Compute compute) {
+        this(network, config, compute, null);
+    }
+
+    /** A trainer whose epochs {@code runner} trains (elsewhere), or this trainer itself when it is null. */
+    public Trainer(Network network, TrainConfig config, Compute compute, EpochRunner runner) {
+        this.runner = runner;
         this.network = network;
         this.config = config;
         this.compute = compute;
@@ -122,7 +129,8 @@ public final class Trainer {
             eta = rate.eta(epoch);
             long start = System.nanoTime();
             shuffle(order, random);
-            Pass pass = trainEpoch(training, order, epoch, listener, stopRequested);
+            EpochRunner.Pass pass = runner == null ? trainEpoch(training, order, epoch, listener, stopRequested)
+                    : runner.train(network, optimizer, epoch, eta, listener, stopRequested);
             checkFinite(epoch);
             stopped = pass.stopped();
             double seconds = (System.nanoTime() - start) / 1e9;
@@ -202,11 +210,7 @@ public final class Trainer {
         }
     }
 
-    /** One epoch's training: the summed cost, the examples seen, and whether a stop was requested. */
-    private record Pass(double cost, int done, boolean stopped) {
-    }
-
-    private Pass trainEpoch(Dataset training, int[] order, int epoch, TrainingListener listener,
+    private EpochRunner.Pass trainEpoch(Dataset training, int[] order, int epoch, TrainingListener listener,
                             BooleanSupplier stopRequested) {
         double cost = 0;
         int done = 0;
@@ -221,10 +225,10 @@ public final class Trainer {
             done += rows;
             listener.onBatch(epoch, done, order.length);
             if (stopRequested.getAsBoolean()) {
-                return new Pass(cost, done, true);
+                return new EpochRunner.Pass(cost, done, true);
             }
         }
-        return new Pass(cost, done, false);
+        return new EpochRunner.Pass(cost, done, false);
     }
 
     private EpochMetrics evaluate(Splits splits, int epoch, double trainCost, double seconds, int done) {
@@ -240,6 +244,28 @@ public final class Trainer {
                 : OptionalDouble.empty();
         double test = evaluator.evaluate(compute, splits.test(), null).accuracy();
         return new EpochMetrics(epoch, trainCost, validation, test, seconds, done, eta, trainAccuracy, validationCost);
+    }
+
+    /**
+     * Trains on examples {@code order[from .. to)} in mini-batches, as one worker of data-parallel training
+     * does with its share of an epoch: at step size {@code eta}, with L2's and L1's n the whole run's
+     * {@code examplesPerEpoch}, drawing dropout masks and distortions from {@code random}. Returns the summed cost.
+     */
+    public double train(Dataset training, int[] order, int from, int to, float eta, int examplesPerEpoch,
+                        Random random) {
+        this.eta = eta;
+        this.trainingSize = examplesPerEpoch;
+        this.random = random;
+        double cost = 0;
+        for (int done = from; done < to; done += config.batchSize()) {
+            cost += step(training, order, done, Math.min(config.batchSize(), to - done));
+        }
+        return cost;
+    }
+
+    /** The optimizer, whose state a worker of data-parallel training starts from and hands back. */
+    public Optimizer optimizer() {
+        return optimizer;
     }
 
     /** Trains on one mini-batch of examples order[from .. from+rows); returns their summed cost. */

@@ -1,0 +1,162 @@
+package dev.scratchnet.spark;
+
+import dev.scratchnet.cli.ScaleOut;
+import dev.scratchnet.data.Dataset;
+import dev.scratchnet.nn.Network;
+import dev.scratchnet.train.Optimizer;
+import dev.scratchnet.train.TrainingListener;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
+import java.util.stream.IntStream;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * Data-parallel training by parameter averaging, as Deeplearning4j's on Spark: the training set is cut into
+ * one shard per worker once and cached on the executors; each round the driver broadcasts the parameters
+ * and optimizer state, every worker trains K mini-batches of its shard from them, and the driver sets
+ * both to the workers' mean. An epoch is as many rounds as the largest shard needs. With K = 1 and plain
+ * SGD a round is one step along the mean of the workers' mini-batch gradients (synchronous SGD on a batch
+ * of N·m).
+ *
+ * <p>{@code treeAggregate} brings the workers' results back keyed by partition and the driver sums them in
+ * partition order: float sums depend on their order, and Spark combines partial results as they arrive.
+ */
+final class ParameterAveraging implements ScaleOut.Session {
+
+    private final JavaSparkContext sc;
+    private final ScaleOut.Request request;
+    private final PrintWriter out;
+    private final Broadcast<List<Dataset>> data;
+    private final JavaRDD<Dataset> shards;
+    private final int largestShard;
+    private final Traffic traffic = new Traffic();
+
+    ParameterAveraging(JavaSparkContext sc, ScaleOut.Request request, PrintWriter out) {
+        this.sc = sc;
+        this.request = request;
+        this.out = out;
+        List<Dataset> split = Shards.split(request.training(), request.workers(), request.seed());
+        this.largestShard = split.stream().mapToInt(Dataset::size).max().orElse(0);
+        long start = System.nanoTime();
+        this.data = sc.broadcast(split);
+        Broadcast<List<Dataset>> all = data;
+        this.shards = sc.parallelize(IntStream.range(0, split.size()).boxed().toList(), split.size())
+                .mapPartitionsWithIndex((index, ignored) -> List.of(all.value().get(index)).iterator(), true)
+                .persist(StorageLevel.MEMORY_ONLY());
+        long cached = shards.count();
+        out.printf(Locale.ROOT, "Spark: %d shards of %,d to %,d images cached on the executors in %.1f s%n", cached,
+                split.stream().mapToInt(Dataset::size).min().orElse(0), largestShard, (System.nanoTime() - start) / 1e9);
+        out.flush();
+    }
+
+    @Override
+    public Pass train(Network network, Optimizer optimizer, int epoch, float eta, TrainingListener listener,
+                      BooleanSupplier stopRequested) {
+        int copies = request.config().augmentation().copies();
+        int examplesPerEpoch = request.training().size() * copies;
+        long perRound = RoundTask.examplesPerRound(request.config(), request.averageEvery());
+        int rounds = (int) ((largestShard * (long) copies + perRound - 1) / perRound);
+        double cost = 0;
+        int done = 0;
+        for (int round = 0; round < rounds; round++) {
+            long begin = System.nanoTime();
+            byte[] start = Snapshot.of(network, optimizer).toBytes();
+            Broadcast<byte[]> broadcast = sc.broadcast(start);
+            RoundTask task = new RoundTask(broadcast, network.architecture(), request.config(), request.averageEvery(),
+                    request.seed(), epoch, round, eta, examplesPerEpoch);
+            TreeMap<Integer, WorkerResult> results = shards.mapPartitionsWithIndex(task, true)
+                    .treeAggregate(new TreeMap<>(), ParameterAveraging::add, ParameterAveraging::merge);
+            broadcast.destroy();
+            List<Snapshot> trained = new ArrayList<>();
+            long slowest = 0;
+            long back = 0;
+            for (WorkerResult r : results.values()) { // partition order
+                if (r.examples() > 0) {
+                    trained.add(Snapshot.fromBytes(r.snapshot()));
+                    cost += r.cost();
+                    done += r.examples();
+                    back += r.snapshot().length;
+                    slowest = Math.max(slowest, r.trainingNanos());
+                }
+            }
+            Snapshot.average(trained).applyTo(network, optimizer);
+            traffic.add((long) start.length * results.size(), back, System.nanoTime() - begin, slowest);
+            listener.onBatch(epoch, done, examplesPerEpoch);
+            if (stopRequested.getAsBoolean()) {
+                return new Pass(cost, done, round + 1 < rounds);
+            }
+        }
+        return new Pass(cost, done, false);
+    }
+
+    private static TreeMap<Integer, WorkerResult> add(TreeMap<Integer, WorkerResult> into, WorkerResult r) {
+        into.put(r.partition(), r);
+        return into;
+    }
+
+    private static TreeMap<Integer, WorkerResult> merge(TreeMap<Integer, WorkerResult> a,
+                                                        TreeMap<Integer, WorkerResult> b) {
+        a.putAll(b);
+        return a;
+    }
+
+    /** The rounds' traffic and time, reported when the session closes. */
+    Traffic traffic() {
+        return traffic;
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (traffic.rounds() > 0) {
+                out.println("Spark: " + traffic.describe(request.workers()));
+                out.flush();
+            }
+            data.destroy();
+        } finally {
+            sc.close();
+        }
+    }
+
+    /** Bytes sent each way and time per round: what docs/scale-out.md's cost model is checked against. */
+    static final class Traffic {
+        private long rounds;
+        private long sent;
+        private long received;
+        private final List<Long> roundNanos = new ArrayList<>();
+        private final List<Long> workerNanos = new ArrayList<>();
+
+        void add(long out, long back, long nanos, long slowestWorker) {
+            rounds++;
+            sent += out;
+            received += back;
+            roundNanos.add(nanos);
+            workerNanos.add(slowestWorker);
+        }
+
+        long rounds() {
+            return rounds;
+        }
+
+        String describe(int workers) {
+            return String.format(Locale.ROOT, "%,d rounds; per round %.2f MB to the %d workers and %.2f MB back; "
+                            + "a round took %.1f ms (median), of which the slowest worker trained %.1f ms",
+                    rounds, sent / 1e6 / rounds, workers, received / 1e6 / rounds, median(roundNanos) / 1e6,
+                    median(workerNanos) / 1e6);
+        }
+
+        private static double median(List<Long> values) {
+            long[] v = values.stream().mapToLong(Long::longValue).toArray();
+            Arrays.sort(v);
+            return v.length == 0 ? 0 : v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2.0;
+        }
+    }
+}

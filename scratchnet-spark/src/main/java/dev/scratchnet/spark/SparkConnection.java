@@ -1,0 +1,137 @@
+package dev.scratchnet.spark;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+
+/**
+ * Connecting to Spark: the master URL checked and reached before anything else (Spark's own client would
+ * retry for a minute), our jars shipped to the executors, and a wait for the first executor so that a
+ * master without free workers is an error, not a hang. {@code spark.*} system properties (for example
+ * {@code -Dspark.executor.memory=4g} in SCRATCHNET_JAVA_OPTS) override the settings made here.
+ */
+final class SparkConnection {
+
+    private static final Pattern LOCAL = Pattern.compile("local(\\[(\\*|[1-9][0-9]*)(,[0-9]+)?])?");
+    private static final int CONNECT_MILLIS = 5_000;
+    static final int EXECUTOR_WAIT_SECONDS = 60;
+
+    private SparkConnection() {
+    }
+
+    /** A one-line error unless {@code master} is local[N] or a spark:// master that accepts connections. */
+    static void check(String master) {
+        if (LOCAL.matcher(master).matches()) {
+            return;
+        }
+        if (!master.startsWith("spark://")) {
+            throw new IllegalArgumentException("--spark takes local[N] or spark://HOST:PORT, got '" + master + "'");
+        }
+        List<InetSocketAddress> masters = addresses(master);
+        String reason = "";
+        for (InetSocketAddress address : masters) {
+            try (Socket socket = new Socket()) {
+                socket.connect(address, CONNECT_MILLIS);
+                return;
+            } catch (IOException e) {
+                reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            }
+        }
+        throw new IllegalArgumentException("cannot reach the Spark master at " + master + " (" + reason
+                + "); start it (./scratchnet cluster starts one on this machine) or correct --spark");
+    }
+
+    private static List<InetSocketAddress> addresses(String master) {
+        List<InetSocketAddress> out = new ArrayList<>();
+        for (String hostPort : master.substring("spark://".length()).split(",")) {
+            try {
+                java.net.URI uri = new java.net.URI("spark://" + hostPort);
+                if (uri.getHost() == null || uri.getPort() < 1) {
+                    throw new URISyntaxException(hostPort, "no host and port");
+                }
+                out.add(new InetSocketAddress(uri.getHost(), uri.getPort()));
+            } catch (URISyntaxException e) {
+                throw new IllegalArgumentException("--spark " + master + ": '" + hostPort
+                        + "' is not HOST:PORT; give spark://HOST:PORT");
+            }
+        }
+        return out;
+    }
+
+    /** A context on {@code master}, with at least one executor when the master is a cluster's. */
+    static JavaSparkContext connect(String master, String appName) {
+        check(master);
+        SparkConf conf = new SparkConf().setMaster(master).setAppName(appName);
+        conf.setIfMissing("spark.ui.enabled", "false");
+        // A round moves parameters, which do not compress, both ways: no compression, and results as direct
+        // replies rather than a second fetch from the executor's block manager.
+        conf.setIfMissing("spark.broadcast.compress", "false");
+        conf.setIfMissing("spark.task.maxDirectResultSize", "128m");
+        if (loopback(master)) {
+            conf.setIfMissing("spark.driver.host", "127.0.0.1");
+        }
+        boolean cluster = !LOCAL.matcher(master).matches();
+        if (cluster) {
+            conf.setIfMissing("spark.jars", String.join(",", applicationJars()));
+        }
+        JavaSparkContext sc = new JavaSparkContext(conf);
+        sc.setLogLevel("WARN");
+        if (cluster) {
+            try {
+                awaitExecutor(sc, master);
+            } catch (RuntimeException e) {
+                sc.close();
+                throw e;
+            }
+        }
+        return sc;
+    }
+
+    private static boolean loopback(String master) {
+        return LOCAL.matcher(master).matches() || master.contains("://127.0.0.1:") || master.contains("://localhost:");
+    }
+
+    /** The jars that hold our classes (scratchnet.jar and scratchnet-spark.jar): executors load them. */
+    static List<String> applicationJars() {
+        List<String> jars = new ArrayList<>();
+        for (Class<?> c : List.of(dev.scratchnet.cli.Main.class, SparkConnection.class)) {
+            try {
+                Path path = Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI());
+                if (path.toString().endsWith(".jar") && !jars.contains(path.toString())) {
+                    jars.add(path.toString());
+                }
+            } catch (URISyntaxException | SecurityException | NullPointerException e) {
+                // not loaded from a jar: nothing to ship
+            }
+        }
+        return jars;
+    }
+
+    private static void awaitExecutor(JavaSparkContext sc, String master) {
+        long deadline = System.nanoTime() + EXECUTOR_WAIT_SECONDS * 1_000_000_000L;
+        while (sc.statusTracker().getExecutorInfos().length < 2) { // the driver is one of them
+            if (System.nanoTime() > deadline) {
+                throw new IllegalArgumentException("the Spark master at " + master + " gave this run no executor in "
+                        + EXECUTOR_WAIT_SECONDS + " s; are its workers up, with free cores and memory?");
+            }
+            sleep(100);
+        }
+        sleep(1_000); // the other workers' executors register within moments of the first
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for Spark's executors");
+        }
+    }
+}

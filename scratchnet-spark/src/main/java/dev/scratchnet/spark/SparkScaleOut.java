@@ -1,0 +1,25 @@
+package dev.scratchnet.spark;
+
+import dev.scratchnet.cli.ScaleOut;
+import java.io.PrintWriter;
+import org.apache.spark.api.java.JavaSparkContext;
+
+/** {@code train --spark}: found by the command line through {@link java.util.ServiceLoader}. */
+public final class SparkScaleOut implements ScaleOut {
+
+    @Override
+    public void checkMaster(String master) {
+        SparkConnection.check(master);
+    }
+
+    @Override
+    public Session open(Request request, PrintWriter out) {
+        JavaSparkContext sc = SparkConnection.connect(request.master(), "scratchnet train");
+        try {
+            return new ParameterAveraging(sc, request, out);
+        } catch (RuntimeException e) {
+            sc.close();
+            throw e;
+        }
+    }
+}
