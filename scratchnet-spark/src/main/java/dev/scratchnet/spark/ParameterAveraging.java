@@ -20,7 +20,7 @@ import org.apache.spark.storage.StorageLevel;
 
 /**
  * Data-parallel training by parameter averaging, as Deeplearning4j's on Spark: the training set is cut into
- * one shard per worker once and cached on the executors; each round the driver broadcasts the parameters
+ * one shard per worker once and cached on the executors, with the network each worker trains; each round the driver broadcasts the parameters
  * and optimizer state, every worker trains K mini-batches of its shard from them, and the driver sets
  * both to the workers' mean. An epoch is as many rounds as the largest shard needs. With K = 1 and plain
  * SGD a round is one step along the mean of the workers' mini-batch gradients (synchronous SGD on a batch
@@ -35,7 +35,7 @@ final class ParameterAveraging implements ScaleOut.Session {
     private final ScaleOut.Request request;
     private final PrintWriter out;
     private final Broadcast<List<Dataset>> data;
-    private final JavaRDD<Dataset> shards;
+    private final JavaRDD<ShardWorker> workers;
     private final int largestShard;
     private final Traffic traffic = new Traffic();
 
@@ -48,10 +48,10 @@ final class ParameterAveraging implements ScaleOut.Session {
         long start = System.nanoTime();
         this.data = sc.broadcast(split);
         Broadcast<List<Dataset>> all = data;
-        this.shards = sc.parallelize(IntStream.range(0, split.size()).boxed().toList(), split.size())
-                .mapPartitionsWithIndex((index, ignored) -> List.of(all.value().get(index)).iterator(), true)
+        this.workers = sc.parallelize(IntStream.range(0, split.size()).boxed().toList(), split.size())
+                .mapPartitionsWithIndex((index, ignored) -> List.of(new ShardWorker(all.value().get(index))).iterator(), true)
                 .persist(StorageLevel.MEMORY_ONLY());
-        long cached = shards.count();
+        long cached = workers.count();
         out.printf(Locale.ROOT, "Spark: %d shards of %,d to %,d images cached on the executors in %.1f s%n", cached,
                 split.stream().mapToInt(Dataset::size).min().orElse(0), largestShard, (System.nanoTime() - start) / 1e9);
         out.flush();
@@ -68,26 +68,26 @@ final class ParameterAveraging implements ScaleOut.Session {
         int done = 0;
         for (int round = 0; round < rounds; round++) {
             long begin = System.nanoTime();
-            byte[] start = Snapshot.of(network, optimizer).toBytes();
+            byte[] start = Snapshot.encode(network, optimizer);
             Broadcast<byte[]> broadcast = sc.broadcast(start);
             RoundTask task = new RoundTask(broadcast, network.architecture(), request.config(), request.averageEvery(),
                     request.seed(), epoch, round, eta, examplesPerEpoch);
-            TreeMap<Integer, WorkerResult> results = shards.mapPartitionsWithIndex(task, true)
+            TreeMap<Integer, WorkerResult> results = workers.mapPartitionsWithIndex(task, true)
                     .treeAggregate(new TreeMap<>(), ParameterAveraging::add, ParameterAveraging::merge);
             broadcast.destroy();
-            List<Snapshot> trained = new ArrayList<>();
+            List<byte[]> trained = new ArrayList<>();
             long slowest = 0;
             long back = 0;
             for (WorkerResult r : results.values()) { // partition order
                 if (r.examples() > 0) {
-                    trained.add(Snapshot.fromBytes(r.snapshot()));
+                    trained.add(r.snapshot());
                     cost += r.cost();
                     done += r.examples();
                     back += r.snapshot().length;
                     slowest = Math.max(slowest, r.trainingNanos());
                 }
             }
-            Snapshot.average(trained).applyTo(network, optimizer);
+            Snapshot.averageInto(trained, network, optimizer);
             traffic.add((long) start.length * results.size(), back, System.nanoTime() - begin, slowest);
             listener.onBatch(epoch, done, examplesPerEpoch);
             if (stopRequested.getAsBoolean()) {

@@ -3,144 +3,159 @@ package dev.scratchnet.spark;
 import dev.scratchnet.nn.Network;
 import dev.scratchnet.nn.Parameter;
 import dev.scratchnet.train.Optimizer;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * What a round of parameter averaging moves: every parameter's values and the optimizer's state arrays, by
- * name, and the optimizer's step count. Sent as plain bytes (name, length, little-endian floats), so the
- * bytes a round moves are exactly what is counted.
+ * What a round of parameter averaging moves, as bytes: the optimizer's step count, then every parameter's
+ * values, the optimizer's first and its second state arrays, each part a count and, per array, its name
+ * and its little-endian floats. Written from and read into the live arrays, so a round copies each array
+ * once per direction, and the bytes counted are exactly the bytes sent.
  */
-record Snapshot(long steps, Map<String, float[]> values, Map<String, float[]> first, Map<String, float[]> second) {
+final class Snapshot {
 
-    /** A copy of the network's parameters and the optimizer's state. */
-    static Snapshot of(Network network, Optimizer optimizer) {
-        Map<String, float[]> values = new LinkedHashMap<>();
-        Map<String, float[]> first = new LinkedHashMap<>();
-        Map<String, float[]> second = new LinkedHashMap<>();
-        Optimizer.State state = optimizer.state();
-        for (Parameter p : network.parameters()) { // in the network's order: the state's maps have none
-            values.put(p.name(), p.values().clone());
-            copyIfPresent(state.first(), p.name(), first);
-            copyIfPresent(state.second(), p.name(), second);
-        }
-        return new Snapshot(state.steps(), values, first, second);
+    private Snapshot() {
     }
 
-    /** Puts these values into the network's parameters and this state into the optimizer (copies). */
-    void applyTo(Network network, Optimizer optimizer) {
-        for (Parameter p : network.parameters()) {
-            float[] v = values.get(p.name());
-            if (v == null || v.length != p.values().length) {
-                throw new IllegalStateException("the snapshot has no " + p.name() + " of " + p.values().length);
+    /** The network's parameters and the optimizer's state, in the network's parameter order. */
+    static byte[] encode(Network network, Optimizer optimizer) {
+        Optimizer.State state = optimizer.state();
+        List<Map<String, float[]>> parts = List.of(values(network), ordered(network, state.first()),
+                ordered(network, state.second()));
+        int size = Long.BYTES;
+        for (Map<String, float[]> part : parts) {
+            size += Integer.BYTES;
+            for (Map.Entry<String, float[]> e : part.entrySet()) {
+                size += Short.BYTES + utf8(e.getKey()).length + Integer.BYTES + e.getValue().length * Float.BYTES;
             }
-            System.arraycopy(v, 0, p.values(), 0, v.length);
         }
-        optimizer.restore(new Optimizer.State(steps, copy(first), copy(second)));
+        ByteBuffer out = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
+        out.putLong(state.steps());
+        for (Map<String, float[]> part : parts) {
+            out.putInt(part.size());
+            for (Map.Entry<String, float[]> e : part.entrySet()) {
+                byte[] name = utf8(e.getKey());
+                out.putShort((short) name.length).put(name).putInt(e.getValue().length);
+                out.asFloatBuffer().put(e.getValue());
+                out.position(out.position() + e.getValue().length * Float.BYTES);
+            }
+        }
+        return out.array();
+    }
+
+    /** Sets the network's parameters and the optimizer's state to what {@code bytes} holds. */
+    static void decodeInto(byte[] bytes, Network network, Optimizer optimizer) {
+        averageInto(List.of(bytes), network, optimizer);
     }
 
     /**
-     * The mean of the workers' snapshots, summed in the order given (partition order, so the bits do not
-     * depend on which worker answered first); the step count is the furthest any worker got.
+     * Sets the network's parameters and the optimizer's state to the mean of the workers' snapshots, summed
+     * in the order given (partition order: a float sum depends on its order, so the bits do not depend on
+     * which worker answered first); the step count is the furthest any worker got.
      */
-    static Snapshot average(List<Snapshot> workers) {
-        Snapshot head = workers.get(0);
-        long steps = workers.stream().mapToLong(Snapshot::steps).max().orElse(0);
-        return new Snapshot(steps, mean(workers, Snapshot::values, head.values),
-                mean(workers, Snapshot::first, head.first), mean(workers, Snapshot::second, head.second));
-    }
-
-    private static Map<String, float[]> mean(List<Snapshot> workers, java.util.function.Function<Snapshot,
-            Map<String, float[]>> part, Map<String, float[]> names) {
-        Map<String, float[]> out = new LinkedHashMap<>();
+    static void averageInto(List<byte[]> workers, Network network, Optimizer optimizer) {
+        List<ByteBuffer> inputs = new ArrayList<>();
+        long steps = 0;
+        for (byte[] w : workers) {
+            ByteBuffer in = ByteBuffer.wrap(w).order(ByteOrder.LITTLE_ENDIAN);
+            steps = Math.max(steps, in.getLong());
+            inputs.add(in);
+        }
+        Optimizer.State live = optimizer.state();
         float scale = 1f / workers.size();
-        for (String name : names.keySet()) {
-            float[] sum = new float[names.get(name).length];
-            for (Snapshot w : workers) {
-                float[] v = part.apply(w).get(name);
-                for (int i = 0; i < sum.length; i++) {
-                    sum[i] += v[i];
+        readPart(inputs, scale, (name, length) -> {
+            float[] v = network.parameter(name).values();
+            if (v.length != length) {
+                throw new IllegalStateException("the snapshot's " + name + " has " + length + " values, the network's " + v.length);
+            }
+            return v;
+        });
+        Map<String, float[]> first = new LinkedHashMap<>();
+        Map<String, float[]> second = new LinkedHashMap<>();
+        readPart(inputs, scale, (name, length) -> reuse(live.first(), name, length, first));
+        readPart(inputs, scale, (name, length) -> reuse(live.second(), name, length, second));
+        optimizer.restore(new Optimizer.State(steps, first, second));
+    }
+
+    /** One part of every input: each array's mean written into the array {@code target} names (sized on first use). */
+    private static void readPart(List<ByteBuffer> inputs, float scale, Target target) {
+        int entries = inputs.get(0).getInt();
+        for (int k = 1; k < inputs.size(); k++) {
+            if (inputs.get(k).getInt() != entries) {
+                throw new IllegalStateException("the workers' snapshots hold different arrays");
+            }
+        }
+        for (int e = 0; e < entries; e++) {
+            String name = null;
+            int length = 0;
+            for (ByteBuffer in : inputs) {
+                byte[] raw = new byte[in.getShort()];
+                in.get(raw);
+                String n = new String(raw, StandardCharsets.UTF_8);
+                int l = in.getInt();
+                if (name != null && (!n.equals(name) || l != length)) {
+                    throw new IllegalStateException("the workers' snapshots disagree at " + n);
+                }
+                name = n;
+                length = l;
+            }
+            float[] sum = target.array(name, length);
+            ByteBuffer head = inputs.get(0);
+            for (int i = 0; i < length; i++) {
+                sum[i] = head.getFloat(); // the first as it is (one snapshot decodes exactly, −0 included)
+            }
+            for (ByteBuffer in : inputs.subList(1, inputs.size())) {
+                for (int i = 0; i < length; i++) {
+                    sum[i] += in.getFloat();
                 }
             }
-            for (int i = 0; i < sum.length; i++) {
-                sum[i] *= scale;
-            }
-            out.put(name, sum);
-        }
-        return out;
-    }
-
-    /** Floats held: the unit of a round's traffic. */
-    long floats() {
-        return count(values) + count(first) + count(second);
-    }
-
-    byte[] toBytes() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE - 64, floats() * 4 + 1024));
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeLong(steps);
-            for (Map<String, float[]> part : List.of(values, first, second)) {
-                out.writeInt(part.size());
-                for (Map.Entry<String, float[]> e : part.entrySet()) {
-                    out.writeUTF(e.getKey());
-                    out.writeInt(e.getValue().length);
-                    ByteBuffer buffer = ByteBuffer.allocate(e.getValue().length * 4).order(ByteOrder.LITTLE_ENDIAN);
-                    buffer.asFloatBuffer().put(e.getValue());
-                    out.write(buffer.array());
+            if (inputs.size() > 1) {
+                for (int i = 0; i < length; i++) {
+                    sum[i] *= scale;
                 }
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
-    }
-
-    static Snapshot fromBytes(byte[] bytes) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-            long steps = in.readLong();
-            List<Map<String, float[]>> parts = new java.util.ArrayList<>();
-            for (int k = 0; k < 3; k++) {
-                Map<String, float[]> part = new LinkedHashMap<>();
-                int entries = in.readInt();
-                for (int e = 0; e < entries; e++) {
-                    String name = in.readUTF();
-                    byte[] raw = new byte[in.readInt() * 4];
-                    in.readFully(raw);
-                    float[] v = new float[raw.length / 4];
-                    ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
-                    part.put(name, v);
-                }
-                parts.add(part);
-            }
-            return new Snapshot(steps, parts.get(0), parts.get(1), parts.get(2));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 
-    private static void copyIfPresent(Map<String, float[]> from, String name, Map<String, float[]> to) {
-        float[] v = from.get(name);
-        if (v != null) {
-            to.put(name, v.clone());
-        }
+    /** Where one named array of a part goes. */
+    private interface Target {
+        float[] array(String name, int length);
     }
 
-    private static Map<String, float[]> copy(Map<String, float[]> arrays) {
+    private static Map<String, float[]> values(Network network) {
+        Map<String, float[]> values = new LinkedHashMap<>();
+        for (Parameter p : network.parameters()) {
+            values.put(p.name(), p.values());
+        }
+        return values;
+    }
+
+    /** The state arrays in the network's parameter order (the optimizer's own maps keep none). */
+    private static Map<String, float[]> ordered(Network network, Map<String, float[]> state) {
         Map<String, float[]> out = new LinkedHashMap<>();
-        arrays.forEach((name, v) -> out.put(name, v.clone()));
+        for (Parameter p : network.parameters()) {
+            float[] v = state.get(p.name());
+            if (v != null) {
+                out.put(p.name(), v);
+            }
+        }
         return out;
     }
 
-    private static long count(Map<String, float[]> arrays) {
-        return arrays.values().stream().mapToLong(v -> v.length).sum();
+    /** The optimizer's live array for {@code name} when it has one of that length, else a new one; kept in {@code into}. */
+    private static float[] reuse(Map<String, float[]> live, String name, int length, Map<String, float[]> into) {
+        float[] v = live.get(name);
+        float[] array = v != null && v.length == length ? v : new float[length];
+        into.put(name, array);
+        return array;
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
     }
 }
