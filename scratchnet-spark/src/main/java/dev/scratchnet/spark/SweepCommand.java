@@ -9,10 +9,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionService;
+import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -80,6 +83,7 @@ final class SweepCommand implements Callable<Integer> {
         }
         Path runsDir = out.resolve("runs");
         Files.createDirectories(runsDir);
+        removeUnfinished(runsDir);
         List<Grid.Run> missing = new ArrayList<>();
         for (Grid.Run run : runs) {
             if (Summary.read(runsDir.resolve(run.name()), run).isEmpty()) {
@@ -154,38 +158,45 @@ final class SweepCommand implements Callable<Integer> {
         try (JavaSparkContext sc = SparkConnection.connect(master, "scratchnet sweep")) {
             ExecutorService jobs = Executors.newFixedThreadPool(Math.min(runs.size(), 64));
             try {
-                List<Future<SweepTask.Result>> futures = new ArrayList<>();
-                for (Grid.Run run : runs) {
+                CompletionService<SweepTask.Result> finished = new ExecutorCompletionService<>(jobs);
+                Map<Future<SweepTask.Result>, Grid.Run> submitted = new HashMap<>();
+                for (Grid.Run run : runs) { // each its own job, so that each is saved as soon as it is done
                     SweepTask task = new SweepTask(trainArgs(run, parsed));
-                    futures.add(jobs.submit(() -> save(sc.parallelize(List.of(run), 1).map(task).collect().get(0),
-                            runsDir)));
+                    submitted.put(finished.submit(() -> save(sc.parallelize(List.of(run), 1).map(task).collect().get(0),
+                            runsDir)), run);
                 }
-                int done = 0;
-                for (int i = 0; i < runs.size(); i++) {
-                    SweepTask.Result r;
-                    try {
-                        r = futures.get(i).get();
-                    } catch (java.util.concurrent.ExecutionException e) {
-                        log.printf("run %s failed on Spark: %s%n", runs.get(i).name(), e.getCause().getMessage());
+                for (int done = 1; done <= runs.size(); done++) {
+                    Future<SweepTask.Result> next = finished.take();
+                    if (!report(next, submitted.get(next), runsDir, String.format("[%d/%d]", done, runs.size()), log)) {
                         failed++;
-                        continue;
                     }
-                    done++;
-                    if (r.exitCode() != 0) {
-                        failed++;
-                        log.printf("run %s failed: %s%n", r.name(), lastLine(r.log()));
-                    } else {
-                        Summary.Row row = Summary.read(runsDir.resolve(r.name()), runs.get(i)).orElseThrow();
-                        log.printf(Locale.ROOT, "[%d/%d] %s: best validation %.2f%%, test %.2f%% (%.1f s wall)%n", done,
-                                runs.size(), r.name(), 100 * row.bestValidation(), 100 * row.finalTest(), r.wallSeconds());
-                    }
-                    log.flush();
                 }
             } finally {
                 jobs.shutdownNow();
             }
         }
         return failed;
+    }
+
+    /** One line on a run that has ended; whether it succeeded. */
+    private static boolean report(Future<SweepTask.Result> ended, Grid.Run run, Path runsDir, String count,
+                                  PrintWriter log) throws IOException, InterruptedException {
+        try {
+            SweepTask.Result r = ended.get();
+            if (r.exitCode() != 0) {
+                log.printf("%s %s failed: %s%n", count, run.name(), lastLine(r.log()));
+                return false;
+            }
+            Summary.Row row = Summary.read(runsDir.resolve(run.name()), run).orElseThrow();
+            log.printf(Locale.ROOT, "%s %s: best validation %.2f%%, test %.2f%% (%.1f s wall)%n", count, run.name(),
+                    100 * row.bestValidation(), 100 * row.finalTest(), r.wallSeconds());
+            return true;
+        } catch (java.util.concurrent.ExecutionException e) {
+            log.printf("%s %s failed on Spark: %s%n", count, run.name(), e.getCause().getMessage());
+            return false;
+        } finally {
+            log.flush();
+        }
     }
 
     /**
@@ -198,6 +209,9 @@ final class SweepCommand implements Callable<Integer> {
             return r;
         }
         Path tmp = Files.createTempDirectory(runsDir, "." + r.name() + ".");
+        if (Files.getFileStore(tmp).supportsFileAttributeView("posix")) {
+            Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
         Files.write(tmp.resolve("metrics.jsonl"), r.metrics());
         Files.write(tmp.resolve("model.safetensors"), r.model());
         Files.writeString(tmp.resolve("train.log"), r.log());
@@ -205,6 +219,19 @@ final class SweepCommand implements Callable<Integer> {
         Files.deleteIfExists(runsDir.resolve(r.name() + ".failed.log"));
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
         return r;
+    }
+
+    /** Temporary folders a stopped sweep left behind (".RUN.123"): never whole runs, so they go. */
+    private static void removeUnfinished(Path runsDir) throws IOException {
+        try (var entries = Files.list(runsDir)) {
+            for (Path tmp : entries.filter(p -> p.getFileName().toString().startsWith(".")).toList()) {
+                try (var files = Files.walk(tmp)) {
+                    for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        Files.delete(p);
+                    }
+                }
+            }
+        }
     }
 
     private static String lastLine(String text) {

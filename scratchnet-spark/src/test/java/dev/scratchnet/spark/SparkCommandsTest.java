@@ -103,11 +103,17 @@ class SparkCommandsTest {
         assertThat(run.resolve("model.safetensors")).exists();
         assertThat(Files.readString(run.resolve("train.log"))).contains("--eta=0.5", "--layers=784,40,10", "--seed 1");
 
-        deleteTree(run);
+        deleteTree(run); // as if the driver had been killed before this run came back, mid-way through saving it
+        Path halfSaved = Files.createDirectories(out.resolve("runs/.eta=0.5_layers=784-40-10_seed=1.123"));
+        Files.writeString(halfSaved.resolve("metrics.jsonl"), "{\"epoch\": 1");
         SparkCli again = SparkCli.run(sweep);
         assertThat(again.exit()).as(again.out() + again.err()).isZero();
         assertThat(again.out()).contains("Sweep of 4 runs (3 finished before, 1 to train)")
                 .contains("[1/1] eta=0.5_layers=784-40-10_seed=1");
+        assertThat(halfSaved).doesNotExist();
+        try (Stream<Path> runs = Files.list(out.resolve("runs"))) {
+            assertThat(runs.map(p -> p.getFileName().toString())).hasSize(4).noneMatch(n -> n.startsWith("."));
+        }
         // the run trained again has the same figures (one thread, the same seed); only the seconds differ
         assertThat(withoutSeconds(Files.readAllLines(out.resolve("summary.csv")))).isEqualTo(withoutSeconds(csv));
     }
