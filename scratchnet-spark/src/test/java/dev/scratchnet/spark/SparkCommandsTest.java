@@ -29,9 +29,12 @@ class SparkCommandsTest {
 
     private static SparkCli train(String name, String... more) {
         List<String> args = new java.util.ArrayList<>(List.of("train", "--data", data.toString(), "--layers", "784,30,10",
-                "--activation", "sigmoid", "--eta", "1.0", "--epochs", "2", "--validation", "200", "--threads", "1",
+                "--activation", "sigmoid", "--eta", "1.0", "--validation", "200", "--threads", "1",
                 "--save", tmp.resolve(name + ".safetensors").toString(), "--metrics", tmp.resolve(name + ".jsonl").toString()));
         args.addAll(List.of(more));
+        if (!args.contains("--epochs")) {
+            args.addAll(List.of("--epochs", "2"));
+        }
         return SparkCli.run(args.toArray(String[]::new));
     }
 
@@ -59,6 +62,18 @@ class SparkCommandsTest {
         SparkCli other = train("c", "--spark", "local[2]", "--workers", "3", "--average-every", "4", "--seed", "3");
         assertThat(other.exit()).isZero();
         assertThat(metrics("c")).isNotEqualTo(metrics("a"));
+    }
+
+    @Test
+    void aSparkRunResumedFromItsCheckpointEqualsTheUninterruptedRun() throws IOException {
+        assertThat(train("whole", "--spark", "local[2]", "--epochs", "3").exit()).isZero();
+        Path checkpoint = tmp.resolve("part.ckpt");
+        assertThat(train("part", "--spark", "local[2]", "--epochs", "2", "--checkpoint", checkpoint.toString()).exit())
+                .isZero();
+        SparkCli resumed = train("part", "--spark", "local[2]", "--epochs", "3", "--resume", checkpoint.toString());
+        assertThat(resumed.exit()).as(resumed.out() + resumed.err()).isZero();
+        assertThat(resumed.out()).contains("Resuming after epoch 2");
+        assertThat(metrics("part")).isEqualTo(metrics("whole"));
     }
 
     @Test
