@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
 /** The {@code scratchnet} command. */
 @Command(name = "scratchnet", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Feed-forward neural networks from scratch: train on MNIST, evaluate, predict.",
+        footer = {"", "On Apache Spark (through ./scratchnet): train --spark MASTER, sweep (a grid of trainings) and cluster "
+                + "(a standalone cluster on 127.0.0.1); ./scratchnet help sweep tells more."},
         subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, EnsembleCommand.class, ExportCommand.class, DataCommand.class, BenchCommand.class, ServeCommand.class, ReportCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
@@ -32,6 +34,22 @@ public final class Main {
         cli.setOut(out);
         cli.setErr(err);
         return cli.execute(args);
+    }
+
+    /**
+     * Checks {@code train} arguments as {@code train} would before it loads any data (scratchnet-spark's sweep
+     * checks every run's flags this way first): a one-line {@link IllegalArgumentException} if they are bad.
+     */
+    public static void checkTrain(String... args) {
+        try {
+            CommandLine.ParseResult parsed = commandLine().parseArgs(args);
+            if (parsed.subcommand() == null || !(parsed.subcommand().commandSpec().userObject() instanceof TrainCommand train)) {
+                throw new IllegalArgumentException("not a train command: " + String.join(" ", args));
+            }
+            train.checkFlags();
+        } catch (CommandLine.ParameterException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
     }
 
     /** The command line with its error handling, and any further commands (scratchnet-spark's) beside ours. */

@@ -62,6 +62,30 @@ final class ScaleOutOptions {
                 "--spark needs the scratchnet-spark module on the class path: run through ./scratchnet, which adds it"));
     }
 
+    /** A run's recorded configuration, with the Spark settings of a --spark run (models and checkpoints keep it). */
+    java.util.Map<String, Object> describe(java.util.Map<String, Object> training) {
+        if (enabled()) {
+            training.put("spark_workers", workers());
+            training.put("average_every", averageEvery());
+        }
+        return training;
+    }
+
+    /**
+     * The seed to resume with: the checkpoint's own (a --spark run's shards and every worker's shuffle follow
+     * from it, so a resumed run equals the uninterrupted one without --seed given again). A --spark run resumed
+     * with other --workers or --average-every is refused in one line.
+     */
+    long resumed(java.util.Map<String, Object> recorded, long given) {
+        if (enabled() && recorded.get("spark_workers") instanceof Number w && recorded.get("average_every") instanceof Number k
+                && (w.intValue() != workers() || k.intValue() != averageEvery())) {
+            throw new IllegalArgumentException("the checkpoint was trained with --workers " + w + " --average-every " + k
+                    + ", this run has --workers " + workers() + " --average-every " + averageEvery()
+                    + "; give the same values to resume it");
+        }
+        return recorded.get("seed") instanceof Number s ? s.longValue() : given;
+    }
+
     static void describe(PrintWriter out, ScaleOutOptions o) {
         out.printf("Spark: master %s, %d workers, averaging every %d mini-batches%n", o.master, o.workers(),
                 o.averageEvery());

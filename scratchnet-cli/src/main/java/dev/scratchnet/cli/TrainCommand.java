@@ -91,10 +91,7 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        Preset setup = model.resolve(validation);
-        if (dashboard) {
-            ServeCommand.checkPort(port); // before the data is loaded, like every other flag
-        }
+        Preset setup = checkFlags();
         ScaleOut cluster = scaleOut.check();
         Architecture arch = setup.architecture();
         int threadCount = Threads.count(threads);
@@ -107,12 +104,16 @@ final class TrainCommand implements Callable<Integer> {
         DatasetStore.Loaded loaded = data.load(datasetSpec, spec.commandLine().getErr());
         checkShape(arch, loaded);
         Splits splits = Splits.of(loaded.training(), loaded.test(), validation);
+        Checkpoint.Loaded saved = resume == null ? null : Checkpoint.load(resume);
+        if (saved != null) { // the run's own seed: a --spark run's shards and shuffles follow from it
+            seed = scaleOut.resumed(saved.model().info().training(), seed);
+        }
 
         describe(out, setup, dataset, splits, threadCount);
         if (cluster != null) {
             ScaleOutOptions.describe(out, scaleOut);
         }
-        Start start = start(out, setup);
+        Start start = start(out, setup, saved);
         MetricsFile metricsFile = metrics == null ? null : new MetricsFile(metrics);
         if (metricsFile != null && start.resumed() != null) {
             start.resumed().history().forEach(metricsFile::onEpoch); // the resumed file equals the uninterrupted one
@@ -147,6 +148,16 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The flags' own checks, which need no data: the resolved configuration, or a one-line error. */
+    Preset checkFlags() {
+        Preset setup = model.resolve(validation);
+        if (dashboard) {
+            ServeCommand.checkPort(port); // before the data is loaded, like every other flag
+        }
+        Threads.count(threads);
+        return setup;
+    }
+
     private void describe(PrintWriter out, Preset setup, String dataset, Splits splits, int threadCount) {
         TrainConfig t = setup.training();
         out.printf(Locale.ROOT, "Training %s on %s: layers %s, %s hidden, %s output, %s cost, %s init, "
@@ -169,10 +180,9 @@ final class TrainCommand implements Callable<Integer> {
     private record Start(Network network, Random random, Trainer.State resumed) {
     }
 
-    private Start start(PrintWriter out, Preset setup) {
+    private Start start(PrintWriter out, Preset setup, Checkpoint.Loaded loaded) {
         Architecture arch = setup.architecture();
-        if (resume != null) {
-            Checkpoint.Loaded loaded = Checkpoint.load(resume);
+        if (loaded != null) {
             out.printf(Locale.ROOT, "Resuming after epoch %d from %s%n", loaded.state().epoch(), resume);
             return new Start(sameArchitecture(loaded.model().network(), arch, "--resume " + resume), loaded.random(),
                     loaded.state());
@@ -203,7 +213,7 @@ final class TrainCommand implements Callable<Integer> {
                         Path modelPath, MetricsFile metricsFile) throws java.io.IOException {
         List<EpochMetrics> epochs = result.epochs();
         double finalAccuracy = result.finalTestAccuracy();
-        ModelFile.save(modelPath, network, new ModelInfo(setup.describe(seed), loaded.spec().name(),
+        ModelFile.save(modelPath, network, new ModelInfo(scaleOut.describe(setup.describe(seed)), loaded.spec().name(),
                 loaded.trainImagesSha256(), ModelInfo.PIXEL_SCALING, loaded.spec().classNames(), finalAccuracy));
         if (metricsFile != null) {
             metricsFile.finish(epochs.size(), finalAccuracy, result.bestTestAccuracy(), result.stopped());
@@ -220,7 +230,7 @@ final class TrainCommand implements Callable<Integer> {
                                 Random random) {
         double accuracy = state.history().get(state.history().size() - 1).testAccuracy();
         try {
-            Checkpoint.save(checkpoint, network, new ModelInfo(setup.describe(seed), loaded.spec().name(),
+            Checkpoint.save(checkpoint, network, new ModelInfo(scaleOut.describe(setup.describe(seed)), loaded.spec().name(),
                     loaded.trainImagesSha256(), ModelInfo.PIXEL_SCALING, loaded.spec().classNames(), accuracy), state,
                     random);
         } catch (java.io.IOException e) {

@@ -286,8 +286,8 @@ public final class Trainer {
         return cost;
     }
 
-    /** Fisher–Yates, drawing from the seeded generator. */
-    static void shuffle(int[] order, Random random) {
+    /** Fisher–Yates, drawing from the seeded generator (scratchnet-spark's workers shuffle their shards with it too). */
+    public static void shuffle(int[] order, Random random) {
         for (int i = order.length - 1; i > 0; i--) {
             int j = random.nextInt(i + 1);
             int t = order[i];

@@ -44,8 +44,9 @@ final class ClusterCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         Path folder = dir != null ? dir : Files.createTempDirectory("scratchnet-cluster-");
-        try (LoopbackCluster cluster = LoopbackCluster.start(LoopbackCluster.sparkHome(), workers, cores, memory, port, folder, 60)) {
-            Runtime.getRuntime().addShutdownHook(new Thread(cluster::close, "scratchnet-cluster-stop"));
+        try (LoopbackCluster cluster = LoopbackCluster.on(LoopbackCluster.sparkHome(), port, folder)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(cluster::close, "scratchnet-cluster-stop")); // Ctrl-C, even while starting
+            cluster.start(workers, cores, memory, 60);
             out.printf("Spark master: %s with %d workers of %d core(s) and %s; logs in %s%n", cluster.masterUrl(),
                     workers, cores, memory, folder);
             out.println("Try: ./scratchnet train --spark " + cluster.masterUrl() + " --workers " + workers * cores

@@ -28,6 +28,7 @@ final class LoopbackCluster implements AutoCloseable {
     private final Path dir;
     private final int port;
     private final List<Process> processes = new ArrayList<>();
+    private boolean closed;
 
     private LoopbackCluster(Path sparkHome, Path dir, int port) {
         this.sparkHome = sparkHome;
@@ -35,28 +36,34 @@ final class LoopbackCluster implements AutoCloseable {
         this.port = port;
     }
 
-    /**
-     * Starts a master on {@code port} (0: a free one) and the workers from the Spark jars in
-     * {@code sparkHome/jars}; returns once all workers have registered.
-     */
+    /** A cluster not yet started, whose master will listen on {@code port} (0: a free one). */
+    static LoopbackCluster on(Path sparkHome, int port, Path dir) throws IOException {
+        return new LoopbackCluster(sparkHome, dir, port == 0 ? freePort() : port);
+    }
+
+    /** Starts the master and the workers; returns once all workers have registered. */
     static LoopbackCluster start(Path sparkHome, int workers, int cores, String memory, int port, Path dir,
                                  int timeoutSeconds) throws IOException, InterruptedException {
+        return on(sparkHome, port, dir).start(workers, cores, memory, timeoutSeconds);
+    }
+
+    /** Starts the master and the workers from the Spark jars in {@code sparkHome/jars}; stops them all on failure. */
+    LoopbackCluster start(int workers, int cores, String memory, int timeoutSeconds)
+            throws IOException, InterruptedException {
         Files.createDirectories(dir);
-        int masterPort = port == 0 ? freePort() : port;
         int uiPort = freePort();
-        LoopbackCluster cluster = new LoopbackCluster(sparkHome, dir, masterPort);
         try {
-            cluster.spawn("master", "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",
-                    "--port", Integer.toString(masterPort), "--webui-port", Integer.toString(uiPort));
+            spawn("master", "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",
+                    "--port", Integer.toString(port), "--webui-port", Integer.toString(uiPort));
             for (int w = 1; w <= workers; w++) {
-                cluster.spawn("worker-" + w, "org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1",
+                spawn("worker-" + w, "org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1",
                         "--cores", Integer.toString(cores), "--memory", memory, "--webui-port", "0",
-                        "--work-dir", dir.resolve("worker-" + w).toString(), cluster.masterUrl());
+                        "--work-dir", dir.resolve("worker-" + w).toString(), masterUrl());
             }
-            cluster.awaitWorkers(uiPort, workers, timeoutSeconds);
-            return cluster;
+            awaitWorkers(uiPort, workers, timeoutSeconds);
+            return this;
         } catch (IOException | InterruptedException | RuntimeException e) {
-            cluster.close();
+            close();
             throw e;
         }
     }
@@ -69,10 +76,13 @@ final class LoopbackCluster implements AutoCloseable {
         return dir;
     }
 
-    private void spawn(String name, String mainClass, String... args) throws IOException {
+    private synchronized void spawn(String name, String mainClass, String... args) throws IOException {
+        if (closed) {
+            throw new IOException("the cluster was stopped while starting");
+        }
         Path jars = sparkHome.resolve("jars");
         List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx512m", "-XX:+UseSerialGC"));
-        command.addAll(SparkFlags.MODULE_OPTIONS);
+        command.addAll(List.of(org.apache.spark.launcher.JavaModuleOptions.defaultModuleOptionArray()));
         command.addAll(List.of("-cp", jars + "/*", mainClass));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
@@ -88,7 +98,7 @@ final class LoopbackCluster implements AutoCloseable {
         long deadline = System.nanoTime() + timeoutSeconds * 1_000_000_000L;
         int alive = 0;
         while (System.nanoTime() < deadline) {
-            for (Process p : processes) {
+            for (Process p : running()) {
                 if (!p.isAlive()) {
                     throw new IOException("a Spark process of the cluster exited (status " + p.exitValue() + "); see the logs in " + dir);
                 }
@@ -100,6 +110,14 @@ final class LoopbackCluster implements AutoCloseable {
             Thread.sleep(200);
         }
         throw new IOException(alive + " of " + workers + " workers registered in " + timeoutSeconds + " s; see the logs in " + dir);
+    }
+
+    /** The processes started so far; an error once the cluster is being stopped (Ctrl-C while starting). */
+    private synchronized List<Process> running() throws IOException {
+        if (closed) {
+            throw new IOException("the cluster was stopped while starting");
+        }
+        return List.copyOf(processes);
     }
 
     private static int aliveWorkers(int uiPort) {
@@ -138,11 +156,13 @@ final class LoopbackCluster implements AutoCloseable {
         }
     }
 
-    /** Stops the workers, then the master, and waits for them. */
+    /** Stops the workers (and the executors they started), then the master, and waits for them; once. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        closed = true;
         for (int i = processes.size() - 1; i >= 0; i--) {
             Process p = processes.get(i);
+            List<ProcessHandle> children = p.descendants().toList();
             p.destroy();
             try {
                 if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
@@ -152,6 +172,8 @@ final class LoopbackCluster implements AutoCloseable {
                 p.destroyForcibly();
                 Thread.currentThread().interrupt();
             }
+            children.forEach(ProcessHandle::destroyForcibly);
         }
+        processes.clear();
     }
 }

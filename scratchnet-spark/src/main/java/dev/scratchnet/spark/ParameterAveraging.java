@@ -4,6 +4,7 @@ import dev.scratchnet.cli.ScaleOut;
 import dev.scratchnet.data.Dataset;
 import dev.scratchnet.nn.Network;
 import dev.scratchnet.train.Optimizer;
+import dev.scratchnet.train.TrainingException;
 import dev.scratchnet.train.TrainingListener;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -34,7 +35,7 @@ final class ParameterAveraging implements ScaleOut.Session {
     private final JavaSparkContext sc;
     private final ScaleOut.Request request;
     private final PrintWriter out;
-    private final Broadcast<List<Dataset>> data;
+    private final List<Broadcast<Dataset>> data = new ArrayList<>();
     private final JavaRDD<ShardWorker> workers;
     private final int largestShard;
     private final Traffic traffic = new Traffic();
@@ -46,10 +47,11 @@ final class ParameterAveraging implements ScaleOut.Session {
         List<Dataset> split = Shards.split(request.training(), request.workers(), request.seed());
         this.largestShard = split.stream().mapToInt(Dataset::size).max().orElse(0);
         long start = System.nanoTime();
-        this.data = sc.broadcast(split);
-        Broadcast<List<Dataset>> all = data;
+        split.forEach(shard -> data.add(sc.broadcast(shard))); // one each: an executor fetches only its own shard
+        List<Broadcast<Dataset>> shards = List.copyOf(data);
         this.workers = sc.parallelize(IntStream.range(0, split.size()).boxed().toList(), split.size())
-                .mapPartitionsWithIndex((index, ignored) -> List.of(new ShardWorker(all.value().get(index))).iterator(), true)
+                .mapPartitionsWithIndex((index, ignored) -> List.of(new ShardWorker(shards.get(index).value())).iterator(),
+                        true)
                 .persist(StorageLevel.MEMORY_ONLY());
         long cached = workers.count();
         out.printf(Locale.ROOT, "Spark: %d shards of %,d to %,d images cached on the executors in %.1f s%n", cached,
@@ -67,34 +69,70 @@ final class ParameterAveraging implements ScaleOut.Session {
         double cost = 0;
         int done = 0;
         for (int round = 0; round < rounds; round++) {
+            TreeMap<Integer, WorkerResult> results;
             long begin = System.nanoTime();
             byte[] start = Snapshot.encode(network, optimizer);
-            Broadcast<byte[]> broadcast = sc.broadcast(start);
-            RoundTask task = new RoundTask(broadcast, network.architecture(), request.config(), request.averageEvery(),
-                    request.seed(), epoch, round, eta, examplesPerEpoch);
-            TreeMap<Integer, WorkerResult> results = workers.mapPartitionsWithIndex(task, true)
-                    .treeAggregate(new TreeMap<>(), ParameterAveraging::add, ParameterAveraging::merge);
-            broadcast.destroy();
+            try {
+                results = round(start, network, epoch, round, eta, examplesPerEpoch);
+            } catch (RuntimeException e) {
+                if (stopping(stopRequested)) { // Ctrl-C: Spark's own shutdown hook stops the context under the round
+                    return new Pass(cost, done, true);
+                }
+                throw new TrainingException("a Spark round of epoch " + epoch + " failed: " + SparkConnection.reason(e));
+            }
+            double roundCost = 0;
+            int roundExamples = 0;
             List<byte[]> trained = new ArrayList<>();
-            long slowest = 0;
-            long back = 0;
             for (WorkerResult r : results.values()) { // partition order
                 if (r.examples() > 0) {
                     trained.add(r.snapshot());
-                    cost += r.cost();
-                    done += r.examples();
-                    back += r.snapshot().length;
-                    slowest = Math.max(slowest, r.trainingNanos());
+                    roundCost += r.cost();
+                    roundExamples += r.examples();
                 }
             }
+            if (!Double.isFinite(roundCost)) {
+                throw new TrainingException("the cost became " + roundCost + " in epoch " + epoch
+                        + "; training diverged: try a smaller --eta (now " + eta + ")");
+            }
             Snapshot.averageInto(trained, network, optimizer);
-            traffic.add((long) start.length * results.size(), back, System.nanoTime() - begin, slowest);
+            cost += roundCost;
+            done += roundExamples;
+            traffic.add(start.length, results.values(), System.nanoTime() - begin);
             listener.onBatch(epoch, done, examplesPerEpoch);
             if (stopRequested.getAsBoolean()) {
-                return new Pass(cost, done, round + 1 < rounds);
+                return new Pass(cost, done, true);
             }
         }
         return new Pass(cost, done, false);
+    }
+
+    /** One round on the workers: their results by partition. */
+    private TreeMap<Integer, WorkerResult> round(byte[] start, Network network, int epoch, int round, float eta,
+                                                 int examplesPerEpoch) {
+        Broadcast<byte[]> broadcast = sc.broadcast(start);
+        try {
+            RoundTask task = new RoundTask(broadcast, network.architecture(), request.config(), request.averageEvery(),
+                    request.seed(), epoch, round, eta, examplesPerEpoch);
+            return workers.mapPartitionsWithIndex(task, true)
+                    .treeAggregate(new TreeMap<>(), ParameterAveraging::add, ParameterAveraging::merge);
+        } finally {
+            if (!sc.sc().isStopped()) {
+                broadcast.destroy();
+            }
+        }
+    }
+
+    /** Whether a failed round is a stop: requested, or the context stopped with a request on its way (up to 2 s). */
+    private boolean stopping(BooleanSupplier stopRequested) {
+        for (int wait = 0; wait < 20 && !stopRequested.getAsBoolean() && sc.sc().isStopped(); wait++) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return stopRequested.getAsBoolean();
     }
 
     private static TreeMap<Integer, WorkerResult> add(TreeMap<Integer, WorkerResult> into, WorkerResult r) {
@@ -113,14 +151,22 @@ final class ParameterAveraging implements ScaleOut.Session {
         return traffic;
     }
 
+    /** Reports the traffic and frees the shards' broadcasts; the context stays up. */
+    void release() {
+        if (traffic.rounds() > 0) {
+            out.println("Spark: " + traffic.describe(request.workers()));
+            out.flush();
+        }
+        if (!sc.sc().isStopped()) {
+            workers.unpersist(false);
+            data.forEach(Broadcast::destroy);
+        }
+    }
+
     @Override
     public void close() {
         try {
-            if (traffic.rounds() > 0) {
-                out.println("Spark: " + traffic.describe(request.workers()));
-                out.flush();
-            }
-            data.destroy();
+            release();
         } finally {
             sc.close();
         }
@@ -133,13 +179,22 @@ final class ParameterAveraging implements ScaleOut.Session {
         private long received;
         private final List<Long> roundNanos = new ArrayList<>();
         private final List<Long> workerNanos = new ArrayList<>();
+        private final java.util.Set<String> kernels = new java.util.TreeSet<>();
 
-        void add(long out, long back, long nanos, long slowestWorker) {
+        /** A round that sent {@code snapshot} bytes to each worker and got {@code results} back. */
+        void add(long snapshot, java.util.Collection<WorkerResult> results, long nanos) {
             rounds++;
-            sent += out;
-            received += back;
+            sent += snapshot * results.size();
+            long slowest = 0;
+            for (WorkerResult r : results) {
+                received += r.snapshot().length;
+                slowest = Math.max(slowest, r.trainingNanos());
+                if (r.examples() > 0) {
+                    kernels.add(r.kernel());
+                }
+            }
             roundNanos.add(nanos);
-            workerNanos.add(slowestWorker);
+            workerNanos.add(slowest);
         }
 
         long rounds() {
@@ -148,9 +203,10 @@ final class ParameterAveraging implements ScaleOut.Session {
 
         String describe(int workers) {
             return String.format(Locale.ROOT, "%,d rounds; per round %.2f MB to the %d workers and %.2f MB back; "
-                            + "a round took %.1f ms (median), of which the slowest worker trained %.1f ms",
+                            + "a round took %.1f ms (median), of which the slowest worker trained %.1f ms; "
+                            + "workers' kernel %s",
                     rounds, sent / 1e6 / rounds, workers, received / 1e6 / rounds, median(roundNanos) / 1e6,
-                    median(workerNanos) / 1e6);
+                    median(workerNanos) / 1e6, String.join(", ", kernels));
         }
 
         private static double median(List<Long> values) {

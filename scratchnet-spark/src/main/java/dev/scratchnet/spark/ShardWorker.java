@@ -4,6 +4,7 @@ import dev.scratchnet.data.Dataset;
 import dev.scratchnet.nn.Architecture;
 import dev.scratchnet.nn.Network;
 import dev.scratchnet.tensor.Compute;
+import dev.scratchnet.tensor.Kernels;
 import dev.scratchnet.train.TrainConfig;
 import dev.scratchnet.train.Trainer;
 import java.util.Random;
@@ -34,7 +35,7 @@ final class ShardWorker {
         int from = (int) Math.min(round * perRound, order.length);
         int to = (int) Math.min(from + perRound, order.length);
         if (from == to) {
-            return new WorkerResult(partition, 0, 0, new byte[0], 0);
+            return new WorkerResult(partition, 0, 0, new byte[0], 0, "");
         }
         if (network == null) {
             network = new Network(architecture);
@@ -45,6 +46,7 @@ final class ShardWorker {
         double cost = trainer.train(shard, order, from, to, eta, examplesPerEpoch,
                 new Random(Shards.mix(seed, 0x0_D0E5, (long) epoch << 32 | round, partition)));
         long nanos = System.nanoTime() - begin;
-        return new WorkerResult(partition, to - from, cost, Snapshot.encode(network, trainer.optimizer()), nanos);
+        return new WorkerResult(partition, to - from, cost, Snapshot.encode(network, trainer.optimizer()), nanos,
+                Kernels.best().name());
     }
 }

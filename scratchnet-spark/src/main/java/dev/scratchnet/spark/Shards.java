@@ -1,6 +1,7 @@
 package dev.scratchnet.spark;
 
 import dev.scratchnet.data.Dataset;
+import dev.scratchnet.train.Trainer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -21,7 +22,7 @@ final class Shards {
                     + " training images; use at most " + training.size());
         }
         int[] order = identity(training.size());
-        shuffle(order, new Random(mix(seed, 0x5EED_5A4D, 0, 0)));
+        Trainer.shuffle(order, new Random(mix(seed, 0x5EED_5A4D, 0, 0)));
         List<Dataset> shards = new ArrayList<>();
         for (int w = 0; w < workers; w++) {
             int from = (int) ((long) training.size() * w / workers);
@@ -35,11 +36,14 @@ final class Shards {
     /** Worker {@code worker}'s order of its {@code examples} examples in {@code epoch}. */
     static int[] epochOrder(int examples, long seed, int epoch, int worker) {
         int[] order = identity(examples);
-        shuffle(order, new Random(mix(seed, 0x0_EB0C, epoch, worker)));
+        Trainer.shuffle(order, new Random(mix(seed, 0x0_EB0C, epoch, worker)));
         return order;
     }
 
-    /** One generator seed from the run's seed and three counters (SplitMix64's finalizer on their sum). */
+    /**
+     * One generator seed from the run's seed, a salt and two counters: a pure function of the four (SplitMix64's
+     * output mix, where tensor.SplitMix64 is a stream), so any worker finds any round's seed on its own.
+     */
     static long mix(long seed, long salt, long a, long b) {
         long z = seed * 0x9E3779B97F4A7C15L + salt;
         z = (z ^ (a * 0xBF58476D1CE4E5B9L)) + b * 0x94D049BB133111EBL;
@@ -54,15 +58,5 @@ final class Shards {
             order[i] = i;
         }
         return order;
-    }
-
-    /** Fisher–Yates, as the local trainer shuffles. */
-    private static void shuffle(int[] order, Random random) {
-        for (int i = order.length - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
     }
 }

@@ -21,7 +21,10 @@ final class SparkConnection {
 
     private static final Pattern LOCAL = Pattern.compile("local(\\[(\\*|[1-9][0-9]*)(,[0-9]+)?])?");
     private static final int CONNECT_MILLIS = 5_000;
-    static final int EXECUTOR_WAIT_SECONDS = 60;
+    /** Within the 30 s a bad master may take to be reported. */
+    static final int EXECUTOR_WAIT_SECONDS = 25;
+    /** Executors registering this long apart are taken as all there are. */
+    private static final long QUIET_NANOS = 3_000_000_000L;
 
     private SparkConnection() {
     }
@@ -65,8 +68,11 @@ final class SparkConnection {
         return out;
     }
 
-    /** A context on {@code master}, with at least one executor when the master is a cluster's. */
-    static JavaSparkContext connect(String master, String appName) {
+    /**
+     * A context on {@code master}; on a cluster, once {@code tasks} executors have registered (or at least one
+     * and no more for 3 s), so that each of that many tasks can start on an executor of its own.
+     */
+    static JavaSparkContext connect(String master, String appName, int tasks) {
         check(master);
         SparkConf conf = new SparkConf().setMaster(master).setAppName(appName);
         conf.setIfMissing("spark.ui.enabled", "false");
@@ -85,7 +91,7 @@ final class SparkConnection {
         sc.setLogLevel("WARN");
         if (cluster) {
             try {
-                awaitExecutor(sc, master);
+                awaitExecutors(sc, master, tasks);
             } catch (RuntimeException e) {
                 sc.close();
                 throw e;
@@ -114,16 +120,36 @@ final class SparkConnection {
         return jars;
     }
 
-    private static void awaitExecutor(JavaSparkContext sc, String master) {
-        long deadline = System.nanoTime() + EXECUTOR_WAIT_SECONDS * 1_000_000_000L;
-        while (sc.statusTracker().getExecutorInfos().length < 2) { // the driver is one of them
-            if (System.nanoTime() > deadline) {
+    private static void awaitExecutors(JavaSparkContext sc, String master, int tasks) {
+        long begin = System.nanoTime();
+        long changed = begin;
+        int seen = 0;
+        while (true) {
+            int executors = sc.statusTracker().getExecutorInfos().length - 1; // the driver is one of them
+            long now = System.nanoTime();
+            if (executors != seen) {
+                seen = executors;
+                changed = now;
+            }
+            if (seen >= tasks || seen > 0 && now - changed > QUIET_NANOS) {
+                return;
+            }
+            if (sc.sc().isStopped() || now - begin > EXECUTOR_WAIT_SECONDS * 1_000_000_000L) {
                 throw new IllegalArgumentException("the Spark master at " + master + " gave this run no executor in "
-                        + EXECUTOR_WAIT_SECONDS + " s; are its workers up, with free cores and memory?");
+                        + EXECUTOR_WAIT_SECONDS + " s; is it a Spark master, with workers that have free cores and memory?");
             }
             sleep(100);
         }
-        sleep(1_000); // the other workers' executors register within moments of the first
+    }
+
+    /** The first line of the innermost cause: what went wrong, without Spark's stack traces. */
+    static String reason(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return message.lines().findFirst().orElse(message).strip();
     }
 
     private static void sleep(long millis) {

@@ -14,7 +14,7 @@ public final class SparkScaleOut implements ScaleOut {
 
     @Override
     public Session open(Request request, PrintWriter out) {
-        JavaSparkContext sc = SparkConnection.connect(request.master(), "scratchnet train");
+        JavaSparkContext sc = SparkConnection.connect(request.master(), "scratchnet train", request.workers());
         try {
             return new ParameterAveraging(sc, request, out);
         } catch (RuntimeException e) {

@@ -1,24 +1,23 @@
 package dev.scratchnet.spark;
 
 import dev.scratchnet.cli.Main;
-import dev.scratchnet.io.AtomicFile;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.spark.api.java.JavaSparkContext;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -74,49 +73,69 @@ final class SweepCommand implements Callable<Integer> {
         PrintWriter log = spec.commandLine().getOut();
         CommandLine train = Main.commandLine().getSubcommands().get("train");
         Grid parsed = Grid.parse(grid, seeds, key -> train.getCommandSpec().findOption("--" + key) != null);
-        if (epochs != null && epochs < 1) {
-            throw new IllegalArgumentException("--epochs must be at least 1, got " + epochs);
-        }
         List<Grid.Run> runs = parsed.runs();
-        for (Grid.Run run : runs) {
-            check(train, run, parsed);
+        Map<Grid.Run, List<String>> args = new LinkedHashMap<>();
+        for (Grid.Run run : runs) { // every run's flags checked as train checks them, before anything starts
+            List<String> a = trainArgs(run, parsed);
+            try {
+                Main.checkTrain(a.toArray(String[]::new));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("run " + run.name() + ": " + e.getMessage());
+            }
+            args.put(run, a);
         }
-        Path runsDir = out.resolve("runs");
-        Files.createDirectories(runsDir);
-        removeUnfinished(runsDir);
+        SparkConnection.check(master);
+        RunFolders folders = new RunFolders(out);
+        folders.prepare();
         List<Grid.Run> missing = new ArrayList<>();
         for (Grid.Run run : runs) {
-            if (Summary.read(runsDir.resolve(run.name()), run).isEmpty()) {
+            if (folders.finished(run, args.get(run)).isEmpty()) {
                 missing.add(run);
             }
         }
         log.printf(Locale.ROOT, "Sweep of %d runs (%d finished before, %d to train) on %s into %s%n", runs.size(),
                 runs.size() - missing.size(), missing.size(), master, out);
         log.flush();
-        int failed = missing.isEmpty() ? 0 : train(missing, parsed, runsDir, log);
+        int failed = missing.isEmpty() ? 0 : train(missing, args, folders, log);
         List<Summary.Row> rows = new ArrayList<>();
         for (Grid.Run run : runs) {
-            Summary.read(runsDir.resolve(run.name()), run).ifPresent(rows::add);
+            folders.finished(run, args.get(run)).ifPresent(rows::add);
         }
         Summary.write(out, List.copyOf(parsed.axes().keySet()), rows);
         log.println(Files.readString(out.resolve("summary.md")).stripTrailing());
         log.printf("Wrote %s and %s (%d of %d runs)%n", out.resolve("summary.csv"), out.resolve("summary.md"),
                 rows.size(), runs.size());
         if (failed > 0) {
-            throw new IllegalArgumentException(failed + " run(s) failed (see above and their train.log); "
+            throw new IllegalArgumentException(failed + " run(s) failed (see above and their .failed.log); "
                     + "run the same command again to retry them");
         }
         return 0;
     }
 
-    /** The run's train flags: the preset, the grid's values, the sweep's epochs and data. */
+    /**
+     * The run's train flags: the preset, the grid's values, then the sweep's --epochs, --validation, --dataset
+     * and --data. A key set both by the grid and by the sweep's own flag is refused.
+     */
     List<String> trainArgs(Grid.Run run, Grid parsed) {
-        List<String> args = new ArrayList<>(List.of("train", "--preset", preset));
+        List<String> args = new ArrayList<>(List.of("train"));
+        Map<String, String> sweepFlags = new LinkedHashMap<>();
+        sweepFlags.put("preset", parsed.axes().containsKey("preset") ? null : preset);
+        sweepFlags.put("epochs", epochs == null ? null : epochs.toString());
+        sweepFlags.put("validation", validation == null ? null : validation.toString());
+        sweepFlags.put("dataset", dataset);
+        sweepFlags.put("data", data == null ? null : data.toAbsolutePath().toString());
+        sweepFlags.forEach((key, value) -> {
+            if (value != null && parsed.axes().containsKey(key)) {
+                throw new IllegalArgumentException("--grid " + key + " and --" + key + " both set " + key + "; give one");
+            }
+        });
+        if (sweepFlags.get("preset") != null) {
+            args.add("--preset=" + preset);
+        }
         CommandLine train = Main.commandLine().getSubcommands().get("train");
         for (String key : parsed.axes().keySet()) {
             String value = run.values().get(key);
-            CommandLine.Model.OptionSpec option = train.getCommandSpec().findOption("--" + key);
-            if (option.typeInfo().isBoolean()) {
+            if (train.getCommandSpec().findOption("--" + key).typeInfo().isBoolean()) {
                 if (!value.equals("true") && !value.equals("false")) {
                     throw new IllegalArgumentException("--grid " + key + ": '" + value + "' is not true or false");
                 }
@@ -127,110 +146,75 @@ final class SweepCommand implements Callable<Integer> {
                 args.add("--" + key + "=" + value);
             }
         }
-        if (epochs != null) {
-            args.add("--epochs=" + epochs);
-        }
-        if (validation != null) {
-            args.add("--validation=" + validation);
-        }
-        if (dataset != null) {
-            args.add("--dataset=" + dataset);
-        }
-        if (data != null) {
-            args.add("--data=" + data.toAbsolutePath());
-        }
+        sweepFlags.forEach((key, value) -> {
+            if (value != null && !key.equals("preset")) {
+                args.add("--" + key + "=" + value);
+            }
+        });
+        args.addAll(List.of("--seed", Long.toString(run.seed())));
         return args;
     }
 
-    /** Every run's flags parse before anything is trained (picocli's own checks of each value). */
-    private void check(CommandLine train, Grid.Run run, Grid parsed) {
-        List<String> args = trainArgs(run, parsed);
-        try {
-            Main.commandLine().parseArgs(args.toArray(String[]::new));
-        } catch (CommandLine.ParameterException e) {
-            throw new IllegalArgumentException("run " + run.name() + ": " + e.getMessage());
-        }
-    }
-
     /** Trains the runs as concurrent Spark jobs of one task each; returns how many failed. */
-    private int train(List<Grid.Run> runs, Grid parsed, Path runsDir, PrintWriter log) throws Exception {
+    private int train(List<Grid.Run> runs, Map<Grid.Run, List<String>> args, RunFolders folders, PrintWriter log)
+            throws Exception {
+        AtomicBoolean stopping = new AtomicBoolean(); // Ctrl-C: runs that come back cut short are not saved
+        Thread hook = new Thread(() -> stopping.set(true), "scratchnet-sweep-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
         int failed = 0;
-        try (JavaSparkContext sc = SparkConnection.connect(master, "scratchnet sweep")) {
+        try (JavaSparkContext sc = SparkConnection.connect(master, "scratchnet sweep", runs.size())) {
             ExecutorService jobs = Executors.newFixedThreadPool(Math.min(runs.size(), 64));
             try {
                 CompletionService<SweepTask.Result> finished = new ExecutorCompletionService<>(jobs);
                 Map<Future<SweepTask.Result>, Grid.Run> submitted = new HashMap<>();
                 for (Grid.Run run : runs) { // each its own job, so that each is saved as soon as it is done
-                    SweepTask task = new SweepTask(trainArgs(run, parsed));
-                    submitted.put(finished.submit(() -> save(sc.parallelize(List.of(run), 1).map(task).collect().get(0),
-                            runsDir)), run);
+                    SweepTask task = new SweepTask(args.get(run));
+                    submitted.put(finished.submit(() -> {
+                        SweepTask.Result r = sc.parallelize(List.of(run), 1).map(task).collect().get(0);
+                        if (!stopping.get()) {
+                            folders.save(r, args.get(run));
+                        }
+                        return r;
+                    }), run);
                 }
                 for (int done = 1; done <= runs.size(); done++) {
                     Future<SweepTask.Result> next = finished.take();
-                    if (!report(next, submitted.get(next), runsDir, String.format("[%d/%d]", done, runs.size()), log)) {
+                    Grid.Run run = submitted.get(next);
+                    if (!report(next, run, folders, args.get(run), String.format("[%d/%d]", done, runs.size()), log)) {
                         failed++;
                     }
                 }
             } finally {
                 jobs.shutdownNow();
             }
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // shutdown under way
+            }
         }
         return failed;
     }
 
-    /** One line on a run that has ended; whether it succeeded. */
-    private static boolean report(Future<SweepTask.Result> ended, Grid.Run run, Path runsDir, String count,
-                                  PrintWriter log) throws IOException, InterruptedException {
+    /** One line on a run that has ended, with its figures once saved; whether it succeeded. */
+    private static boolean report(Future<SweepTask.Result> ended, Grid.Run run, RunFolders folders, List<String> args,
+                                  String count, PrintWriter log) throws InterruptedException, java.io.IOException {
         try {
             SweepTask.Result r = ended.get();
-            if (r.exitCode() != 0) {
-                log.printf("%s %s failed: %s%n", count, run.name(), lastLine(r.log()));
+            Optional<Summary.Row> row = folders.finished(run, args);
+            if (r.exitCode() != 0 || row.isEmpty()) {
+                log.printf("%s %s failed: %s%n", count, run.name(), r.exitCode() != 0 ? lastLine(r.log()) : "stopped");
                 return false;
             }
-            Summary.Row row = Summary.read(runsDir.resolve(run.name()), run).orElseThrow();
             log.printf(Locale.ROOT, "%s %s: best validation %.2f%%, test %.2f%% (%.1f s wall)%n", count, run.name(),
-                    100 * row.bestValidation(), 100 * row.finalTest(), r.wallSeconds());
+                    100 * row.get().bestValidation(), 100 * row.get().finalTest(), r.wallSeconds());
             return true;
         } catch (java.util.concurrent.ExecutionException e) {
-            log.printf("%s %s failed on Spark: %s%n", count, run.name(), e.getCause().getMessage());
+            log.printf("%s %s failed: %s%n", count, run.name(), SparkConnection.reason(e));
             return false;
         } finally {
             log.flush();
-        }
-    }
-
-    /**
-     * Writes a finished run's files into a temporary folder and renames it into place, so a run's folder is
-     * either whole or absent; a failed run leaves only its log, under a name the next sweep does not skip.
-     */
-    private static SweepTask.Result save(SweepTask.Result r, Path runsDir) throws IOException {
-        if (r.exitCode() != 0) {
-            AtomicFile.write(runsDir.resolve(r.name() + ".failed.log"), r.log().getBytes(StandardCharsets.UTF_8));
-            return r;
-        }
-        Path tmp = Files.createTempDirectory(runsDir, "." + r.name() + ".");
-        if (Files.getFileStore(tmp).supportsFileAttributeView("posix")) {
-            Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-        }
-        Files.write(tmp.resolve("metrics.jsonl"), r.metrics());
-        Files.write(tmp.resolve("model.safetensors"), r.model());
-        Files.writeString(tmp.resolve("train.log"), r.log());
-        Path target = runsDir.resolve(r.name());
-        Files.deleteIfExists(runsDir.resolve(r.name() + ".failed.log"));
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-        return r;
-    }
-
-    /** Temporary folders a stopped sweep left behind (".RUN.123"): never whole runs, so they go. */
-    private static void removeUnfinished(Path runsDir) throws IOException {
-        try (var entries = Files.list(runsDir)) {
-            for (Path tmp : entries.filter(p -> p.getFileName().toString().startsWith(".")).toList()) {
-                try (var files = Files.walk(tmp)) {
-                    for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                        Files.delete(p);
-                    }
-                }
-            }
         }
     }
 

@@ -19,9 +19,12 @@ import org.apache.spark.api.java.function.Function;
  */
 record SweepTask(List<String> trainArgs) implements Function<Grid.Run, SweepTask.Result> {
 
-    /** What a run hands back: its exit status, its output, and its files (empty when it failed). */
-    record Result(String name, int exitCode, String log, byte[] metrics, byte[] model, double wallSeconds)
-            implements java.io.Serializable {
+    /**
+     * What a run hands back: its exit status, its output (progress redrawn in place kept as its last state),
+     * its files (empty when it failed) and the temporary folder it ran in, which the log names.
+     */
+    record Result(String name, int exitCode, String log, byte[] metrics, byte[] model, double wallSeconds,
+                  String workDir) implements java.io.Serializable {
     }
 
     @Override
@@ -29,7 +32,7 @@ record SweepTask(List<String> trainArgs) implements Function<Grid.Run, SweepTask
         Path dir = Files.createTempDirectory("scratchnet-sweep-");
         try {
             List<String> args = new ArrayList<>(trainArgs);
-            args.addAll(List.of("--seed", Long.toString(run.seed()), "--threads", "1",
+            args.addAll(List.of("--threads", "1",
                     "--save", dir.resolve("model.safetensors").toString(), "--metrics", dir.resolve("metrics.jsonl").toString()));
             StringWriter log = new StringWriter();
             long start = System.nanoTime();
@@ -38,15 +41,24 @@ record SweepTask(List<String> trainArgs) implements Function<Grid.Run, SweepTask
                 code = Main.run(out, out, args.toArray(String[]::new));
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            String text = "$ scratchnet " + String.join(" ", args) + "\n" + log;
+            String text = "$ scratchnet " + String.join(" ", args) + "\n" + withoutRedraws(log.toString());
             if (code != 0) {
-                return new Result(run.name(), code, text, new byte[0], new byte[0], seconds);
+                return new Result(run.name(), code, text, new byte[0], new byte[0], seconds, dir.toString());
             }
             return new Result(run.name(), 0, text, Files.readAllBytes(dir.resolve("metrics.jsonl")),
-                    Files.readAllBytes(dir.resolve("model.safetensors")), seconds);
+                    Files.readAllBytes(dir.resolve("model.safetensors")), seconds, dir.toString());
         } finally {
             delete(dir);
         }
+    }
+
+    /** Each line as it was last drawn: a progress bar redraws itself after '\r'. */
+    static String withoutRedraws(String log) {
+        StringBuilder out = new StringBuilder();
+        for (String line : log.split("\n")) { // not lines(): it splits at '\r' too
+            out.append(line.substring(line.lastIndexOf('\r') + 1)).append('\n');
+        }
+        return out.toString();
     }
 
     private static void delete(Path dir) {

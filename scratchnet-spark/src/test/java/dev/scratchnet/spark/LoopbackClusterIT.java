@@ -86,6 +86,29 @@ class LoopbackClusterIT {
     }
 
     @Test
+    void ctrlCStopsAClusterRunAfterItsRoundAndSavesWhatWasTrained() throws Exception {
+        Path model = tmp.resolve("stopped.safetensors");
+        Path metrics = tmp.resolve("stopped.jsonl");
+        Path log = tmp.resolve("stopped.log");
+        Process p = new ProcessBuilder(Path.of("../scratchnet").toAbsolutePath().toString(), "train", "--spark",
+                cluster.masterUrl(), "--data", data.toString(), "--layers", "784,30,10", "--activation", "sigmoid",
+                "--eta", "1.0", "--epochs", "1000", "--validation", "200", "--save", model.toString(),
+                "--metrics", metrics.toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (!Files.exists(metrics) && p.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(100); // the first epoch is written
+        }
+        assertThat(p.isAlive()).as(Files.readString(log)).isTrue();
+        new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+        assertThat(p.waitFor(2, TimeUnit.MINUTES)).as(Files.readString(log)).isTrue();
+        assertThat(p.exitValue()).as(Files.readString(log)).isEqualTo(130);
+        assertThat(Files.readString(log)).contains("Stopped after").doesNotContain("internal error");
+        assertThat(model).exists();
+        List<String> lines = Files.readAllLines(metrics);
+        assertThat(lines.get(lines.size() - 1)).contains("\"final\":true");
+    }
+
+    @Test
     void sweepsOnTheCluster() throws Exception {
         Path out = tmp.resolve("sweep");
         Run run = launch("sweep", "--spark", cluster.masterUrl(), "--preset", "book-ch1", "--grid", "eta=0.5,3.0",

@@ -67,15 +67,51 @@ class ParameterAveragingTest {
     private static float[] train(TrainConfig config, int workers, int k, long seed, Dataset data) {
         Network network = Network.create(ARCH, Init.FAN_IN, new Random(3));
         Optimizer optimizer = new Optimizer(config.optimizer());
-        ParameterAveraging session = new ParameterAveraging(sc,
-                new ScaleOut.Request("local[2]", workers, k, seed, ARCH, config, data), new PrintWriter(new StringWriter()));
-        for (int epoch = 1; epoch <= config.epochs(); epoch++) {
-            EpochRunner.Pass pass = session.train(network, optimizer, epoch, config.learningRate(), new TrainingListener() { },
-                    () -> false);
-            assertThat(pass.done()).isEqualTo(data.size());
-            assertThat(pass.stopped()).isFalse();
+        ParameterAveraging session = session(config, workers, k, seed, data);
+        try {
+            for (int epoch = 1; epoch <= config.epochs(); epoch++) {
+                EpochRunner.Pass pass = session.train(network, optimizer, epoch, config.learningRate(),
+                        new TrainingListener() { }, () -> false);
+                assertThat(pass.done()).isEqualTo(data.size());
+                assertThat(pass.stopped()).isFalse();
+            }
+        } finally {
+            session.release();
         }
         return flatten(network);
+    }
+
+    private static ParameterAveraging session(TrainConfig config, int workers, int k, long seed, Dataset data) {
+        return new ParameterAveraging(sc, new ScaleOut.Request("local[2]", workers, k, seed, ARCH, config, data),
+                new PrintWriter(new StringWriter()));
+    }
+
+    @Test
+    void aStopRequestEndsTheEpochAfterTheRoundUnderWayEvenItsLast() {
+        Dataset data = toy(120, 8);
+        TrainConfig config = new TrainConfig(1, 5, 0.3f, Cost.CROSS_ENTROPY);
+        ParameterAveraging session = session(config, 2, 3, 1, data); // 60 per shard, 15 per round: 4 rounds
+        try {
+            Network network = Network.create(ARCH, Init.FAN_IN, new Random(3));
+            Optimizer optimizer = new Optimizer(config.optimizer());
+            int[] rounds = new int[1];
+            TrainingListener count = new TrainingListener() {
+                @Override
+                public void onBatch(int epoch, int done, int total) {
+                    rounds[0]++;
+                }
+            };
+            EpochRunner.Pass early = session.train(network, optimizer, 1, 0.3f, count, () -> rounds[0] >= 1);
+            assertThat(early.stopped()).isTrue();
+            assertThat(early.done()).isEqualTo(30);
+            assertThat(flatten(network)).isNotEqualTo(flatten(Network.create(ARCH, Init.FAN_IN, new Random(3))));
+            rounds[0] = 0;
+            EpochRunner.Pass last = session.train(network, optimizer, 2, 0.3f, count, () -> rounds[0] >= 4);
+            assertThat(last.stopped()).as("a stop in the last round still stops the run").isTrue();
+            assertThat(last.done()).isEqualTo(120);
+        } finally {
+            session.release();
+        }
     }
 
     private static float[] flatten(Network network) {
@@ -160,17 +196,17 @@ class ParameterAveragingTest {
         Dataset data = toy(101, 7);
         List<Dataset> shards = Shards.split(data, 3, 1);
         assertThat(shards).extracting(Dataset::size).containsExactly(33, 34, 34);
-        int[] counts = new int[4];
+        List<String> dealt = new java.util.ArrayList<>();
         shards.forEach(s -> {
             for (int i = 0; i < s.size(); i++) {
-                counts[s.label(i)]++;
+                dealt.add(s.label(i) + java.util.Arrays.toString(s.image(i)));
             }
         });
-        int[] expected = new int[4];
+        List<String> all = new java.util.ArrayList<>();
         for (int i = 0; i < data.size(); i++) {
-            expected[data.label(i)]++;
+            all.add(data.label(i) + java.util.Arrays.toString(data.image(i)));
         }
-        assertThat(counts).containsExactly(expected);
+        assertThat(dealt).containsExactlyInAnyOrderElementsOf(all); // every example exactly once
         assertThat(Shards.split(data, 3, 1).get(0).image(5)).containsExactly(shards.get(0).image(5));
         assertThat(Shards.split(data, 3, 2).get(0).image(5)).isNotEqualTo(shards.get(0).image(5));
     }

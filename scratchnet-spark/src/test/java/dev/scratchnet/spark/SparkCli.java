@@ -19,7 +19,7 @@ record SparkCli(int exit, String out, String err) {
         return new SparkCli(exit, out.toString(), err.toString());
     }
 
-    /** The error output's lines that are ours (Spark's own log lines start with "spark:"). */
+    /** The error output's non-empty lines (Spark's own log goes to the JVM's standard error, not here). */
     List<String> errLines() {
         return err.lines().filter(l -> !l.isBlank()).toList();
     }
