@@ -22,7 +22,7 @@ final class SparkConnection {
     private static final Pattern LOCAL = Pattern.compile("local(\\[(\\*|[1-9][0-9]*)(,[0-9]+)?])?");
     private static final int CONNECT_MILLIS = 5_000;
     /** Within the 30 s a bad master may take to be reported. */
-    static final int EXECUTOR_WAIT_SECONDS = 25;
+    static final int EXECUTOR_WAIT_SECONDS = 20;
     /** Executors registering this long apart are taken as all there are. */
     private static final long QUIET_NANOS = 3_000_000_000L;
 
@@ -87,15 +87,18 @@ final class SparkConnection {
         if (cluster) {
             conf.setIfMissing("spark.jars", String.join(",", applicationJars()));
         }
-        JavaSparkContext sc = new JavaSparkContext(conf);
-        sc.setLogLevel("WARN");
-        if (cluster) {
-            try {
-                awaitExecutors(sc, master, tasks);
-            } catch (RuntimeException e) {
-                sc.close();
-                throw e;
-            }
+        if (!cluster) {
+            JavaSparkContext sc = new JavaSparkContext(conf);
+            sc.setLogLevel("WARN");
+            return sc;
+        }
+        long deadline = System.nanoTime() + EXECUTOR_WAIT_SECONDS * 1_000_000_000L;
+        JavaSparkContext sc = register(conf, master, deadline);
+        try {
+            awaitExecutors(sc, master, tasks, deadline);
+        } catch (RuntimeException e) {
+            sc.close();
+            throw e;
         }
         return sc;
     }
@@ -120,7 +123,37 @@ final class SparkConnection {
         return jars;
     }
 
-    private static void awaitExecutors(JavaSparkContext sc, String master, int tasks) {
+    /**
+     * The context, created on a thread of its own: on a standalone master it blocks until the application is
+     * registered, and Spark's client tries for a minute before it gives up on a port that is no master.
+     */
+    private static JavaSparkContext register(SparkConf conf, String master, long deadline) {
+        java.util.concurrent.CompletableFuture<JavaSparkContext> created = new java.util.concurrent.CompletableFuture<>();
+        Thread starter = new Thread(() -> {
+            try {
+                created.complete(new JavaSparkContext(conf));
+            } catch (RuntimeException e) {
+                created.completeExceptionally(e);
+            }
+        }, "scratchnet-spark-connect");
+        starter.setDaemon(true);
+        starter.start();
+        try {
+            JavaSparkContext sc = created.get(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+            sc.setLogLevel("WARN");
+            return sc;
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalArgumentException("the Spark master at " + master + " did not take this application in "
+                    + EXECUTOR_WAIT_SECONDS + " s; is it a Spark master (its URL is spark://HOST:7077 by default)?");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalArgumentException("cannot start on the Spark master at " + master + ": " + reason(e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while connecting to Spark");
+        }
+    }
+
+    private static void awaitExecutors(JavaSparkContext sc, String master, int tasks, long deadline) {
         long begin = System.nanoTime();
         long changed = begin;
         int seen = 0;
@@ -134,7 +167,7 @@ final class SparkConnection {
             if (seen >= tasks || seen > 0 && now - changed > QUIET_NANOS) {
                 return;
             }
-            if (sc.sc().isStopped() || now - begin > EXECUTOR_WAIT_SECONDS * 1_000_000_000L) {
+            if (sc.sc().isStopped() || now > deadline) {
                 throw new IllegalArgumentException("the Spark master at " + master + " gave this run no executor in "
                         + EXECUTOR_WAIT_SECONDS + " s; is it a Spark master, with workers that have free cores and memory?");
             }
