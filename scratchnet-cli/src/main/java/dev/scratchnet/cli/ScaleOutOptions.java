@@ -76,7 +76,16 @@ final class ScaleOutOptions {
      * from it, so a resumed run equals the uninterrupted one without --seed given again). A --spark run resumed
      * with other --workers or --average-every is refused in one line.
      */
-    long resumed(java.util.Map<String, Object> recorded, long given) {
+    long resumed(java.util.Map<String, Object> recorded, long given, boolean seedGiven) {
+        if (recorded.containsKey("spark_workers") != enabled()) {
+            throw new IllegalArgumentException("the checkpoint was trained " + (enabled() ? "without" : "with")
+                    + " --spark; resume it " + (enabled() ? "without --spark" : "with --spark and the same --workers and"
+                    + " --average-every") + " (the two train differently)");
+        }
+        if (seedGiven && recorded.get("seed") instanceof Number s && s.longValue() != given) {
+            throw new IllegalArgumentException("the checkpoint was trained with --seed " + s + ", this run has --seed "
+                    + given + "; leave --seed out to resume (the checkpoint keeps it)");
+        }
         if (enabled() && recorded.get("spark_workers") instanceof Number w && recorded.get("average_every") instanceof Number k
                 && (w.intValue() != workers() || k.intValue() != averageEvery())) {
             throw new IllegalArgumentException("the checkpoint was trained with --workers " + w + " --average-every " + k

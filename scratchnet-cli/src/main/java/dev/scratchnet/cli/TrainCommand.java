@@ -106,7 +106,8 @@ final class TrainCommand implements Callable<Integer> {
         Splits splits = Splits.of(loaded.training(), loaded.test(), validation);
         Checkpoint.Loaded saved = resume == null ? null : Checkpoint.load(resume);
         if (saved != null) { // the run's own seed: a --spark run's shards and shuffles follow from it
-            seed = scaleOut.resumed(saved.model().info().training(), seed);
+            seed = scaleOut.resumed(saved.model().info().training(), seed,
+                    spec.commandLine().getParseResult().hasMatchedOption("--seed"));
         }
 
         describe(out, setup, dataset, splits, threadCount);
@@ -151,6 +152,7 @@ final class TrainCommand implements Callable<Integer> {
     /** The flags' own checks, which need no data: the resolved configuration, or a one-line error. */
     Preset checkFlags() {
         Preset setup = model.resolve(validation);
+        data.spec("mnist"); // a data set's name is checked by name alone
         if (dashboard) {
             ServeCommand.checkPort(port); // before the data is loaded, like every other flag
         }

@@ -127,7 +127,8 @@ public final class AtomicFile {
     }
 
     /** Makes the rename durable: on Linux a folder can be opened and forced; elsewhere this is skipped. */
-    private static void syncFolder(Path file) {
+    /** Forces the folder holding {@code file} to disk, so that a rename into it survives a crash. */
+    public static void syncFolder(Path file) {
         try (FileChannel dir = FileChannel.open(file.toAbsolutePath().getParent(), StandardOpenOption.READ)) {
             dir.force(true);
         } catch (IOException | RuntimeException e) {

@@ -131,6 +131,9 @@ public final class Trainer {
             shuffle(order, random);
             EpochRunner.Pass pass = runner == null ? trainEpoch(training, order, epoch, listener, stopRequested)
                     : runner.train(network, optimizer, epoch, eta, listener, stopRequested);
+            if (pass.stopped() && pass.done() == 0) {
+                break; // stopped before the epoch began: nothing to evaluate or record
+            }
             checkFinite(epoch);
             stopped = pass.stopped();
             double seconds = (System.nanoTime() - start) / 1e9;

@@ -39,6 +39,7 @@ final class ParameterAveraging implements ScaleOut.Session {
     private final JavaRDD<ShardWorker> workers;
     private final int largestShard;
     private final Traffic traffic = new Traffic();
+    private boolean released;
 
     ParameterAveraging(JavaSparkContext sc, ScaleOut.Request request, PrintWriter out) {
         this.sc = sc;
@@ -69,12 +70,15 @@ final class ParameterAveraging implements ScaleOut.Session {
         double cost = 0;
         int done = 0;
         for (int round = 0; round < rounds; round++) {
+            if (stopRequested.getAsBoolean()) { // between epochs (during evaluation or a checkpoint)
+                return new Pass(cost, done, true);
+            }
             TreeMap<Integer, WorkerResult> results;
             long begin = System.nanoTime();
             byte[] start = Snapshot.encode(network, optimizer);
             try {
                 results = round(start, network, epoch, round, eta, examplesPerEpoch);
-            } catch (RuntimeException e) {
+            } catch (Exception e) { // SparkException is checked, though Scala declares it nowhere
                 if (stopping(stopRequested)) { // Ctrl-C: Spark's own shutdown hook stops the context under the round
                     return new Pass(cost, done, true);
                 }
@@ -116,8 +120,19 @@ final class ParameterAveraging implements ScaleOut.Session {
             return workers.mapPartitionsWithIndex(task, true)
                     .treeAggregate(new TreeMap<>(), ParameterAveraging::add, ParameterAveraging::merge);
         } finally {
+            quietly(broadcast::destroy);
+        }
+    }
+
+    /** Frees something on the executors; on a context that is stopping (Ctrl-C) there is nothing left to free. */
+    private void quietly(Runnable free) {
+        try {
             if (!sc.sc().isStopped()) {
-                broadcast.destroy();
+                free.run();
+            }
+        } catch (Exception e) { // Spark's own shutdown got there first
+            if (!sc.sc().isStopped()) {
+                throw new TrainingException("Spark: " + SparkConnection.reason(e));
             }
         }
     }
@@ -151,16 +166,18 @@ final class ParameterAveraging implements ScaleOut.Session {
         return traffic;
     }
 
-    /** Reports the traffic and frees the shards' broadcasts; the context stays up. */
+    /** Reports the traffic and frees the shards and their broadcasts, once; the context stays up. */
     void release() {
+        if (released) {
+            return;
+        }
+        released = true;
         if (traffic.rounds() > 0) {
             out.println("Spark: " + traffic.describe(request.workers()));
             out.flush();
         }
-        if (!sc.sc().isStopped()) {
-            workers.unpersist(false);
-            data.forEach(Broadcast::destroy);
-        }
+        quietly(() -> workers.unpersist(false));
+        data.forEach(b -> quietly(b::destroy));
     }
 
     @Override

@@ -61,15 +61,18 @@ final class RunFolders {
             Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
         Path target = runs.resolve(r.name());
-        Files.write(tmp.resolve("metrics.jsonl"), r.metrics());
-        Files.write(tmp.resolve("model.safetensors"), r.model());
-        Files.writeString(tmp.resolve("train.log"), r.log().replace(r.workDir(), target.toString()));
-        Files.write(tmp.resolve("args.txt"), args);
+        // each file forced to disk before the rename, and the rename after: whole or absent even after a crash
+        AtomicFile.write(tmp.resolve("metrics.jsonl"), r.metrics());
+        AtomicFile.write(tmp.resolve("model.safetensors"), r.model());
+        AtomicFile.write(tmp.resolve("train.log"), r.log().replace(r.workDir(), target.toString())
+                .getBytes(StandardCharsets.UTF_8));
+        AtomicFile.write(tmp.resolve("args.txt"), (String.join("\n", args) + "\n").getBytes(StandardCharsets.UTF_8));
         if (Files.exists(target)) {
             delete(target);
         }
         Files.deleteIfExists(runs.resolve(r.name() + ".failed.log"));
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFile.syncFolder(target);
     }
 
     private static void delete(Path dir) throws IOException {

@@ -21,8 +21,10 @@ final class SparkConnection {
 
     private static final Pattern LOCAL = Pattern.compile("local(\\[(\\*|[1-9][0-9]*)(,[0-9]+)?])?");
     private static final int CONNECT_MILLIS = 5_000;
-    /** Within the 30 s a bad master may take to be reported. */
-    static final int EXECUTOR_WAIT_SECONDS = 20;
+    /** A master takes the application within this, or it is no master: within the 30 s a bad one may take. */
+    static final int REGISTER_SECONDS = 20;
+    /** A master that took the application starts its executors within this (JVMs starting on busy machines). */
+    static final int EXECUTOR_WAIT_SECONDS = 120;
     /** Executors registering this long apart are taken as all there are. */
     private static final long QUIET_NANOS = 3_000_000_000L;
 
@@ -72,8 +74,8 @@ final class SparkConnection {
      * A context on {@code master}; on a cluster, once {@code tasks} executors have registered (or at least one
      * and no more for 3 s), so that each of that many tasks can start on an executor of its own.
      */
-    static JavaSparkContext connect(String master, String appName, int tasks) {
-        check(master);
+    static JavaSparkContext connect(String master, String appName, int tasks) { // the caller has checked master
+        long deadline = System.nanoTime() + REGISTER_SECONDS * 1_000_000_000L;
         SparkConf conf = new SparkConf().setMaster(master).setAppName(appName);
         conf.setIfMissing("spark.ui.enabled", "false");
         // A round moves parameters, which do not compress, both ways: no compression, and results as direct
@@ -92,10 +94,9 @@ final class SparkConnection {
             sc.setLogLevel("WARN");
             return sc;
         }
-        long deadline = System.nanoTime() + EXECUTOR_WAIT_SECONDS * 1_000_000_000L;
         JavaSparkContext sc = register(conf, master, deadline);
         try {
-            awaitExecutors(sc, master, tasks, deadline);
+            awaitExecutors(sc, master, tasks, System.nanoTime() + EXECUTOR_WAIT_SECONDS * 1_000_000_000L);
         } catch (RuntimeException e) {
             sc.close();
             throw e;
@@ -132,7 +133,7 @@ final class SparkConnection {
         Thread starter = new Thread(() -> {
             try {
                 created.complete(new JavaSparkContext(conf));
-            } catch (RuntimeException e) {
+            } catch (Throwable e) { // SparkException is checked, though Scala declares it nowhere
                 created.completeExceptionally(e);
             }
         }, "scratchnet-spark-connect");
@@ -143,11 +144,13 @@ final class SparkConnection {
             sc.setLogLevel("WARN");
             return sc;
         } catch (java.util.concurrent.TimeoutException e) {
+            created.thenAccept(JavaSparkContext::close); // should it still come up
             throw new IllegalArgumentException("the Spark master at " + master + " did not take this application in "
-                    + EXECUTOR_WAIT_SECONDS + " s; is it a Spark master (its URL is spark://HOST:7077 by default)?");
+                    + REGISTER_SECONDS + " s; is it a Spark master (its URL is spark://HOST:7077 by default)?");
         } catch (java.util.concurrent.ExecutionException e) {
             throw new IllegalArgumentException("cannot start on the Spark master at " + master + ": " + reason(e));
         } catch (InterruptedException e) {
+            created.thenAccept(JavaSparkContext::close);
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while connecting to Spark");
         }
@@ -167,9 +170,12 @@ final class SparkConnection {
             if (seen >= tasks || seen > 0 && now - changed > QUIET_NANOS) {
                 return;
             }
+            if (now > deadline && seen > 0) {
+                return; // fewer executors than tasks: train on what there is
+            }
             if (sc.sc().isStopped() || now > deadline) {
                 throw new IllegalArgumentException("the Spark master at " + master + " gave this run no executor in "
-                        + EXECUTOR_WAIT_SECONDS + " s; is it a Spark master, with workers that have free cores and memory?");
+                        + EXECUTOR_WAIT_SECONDS + " s; have its workers free cores and memory (its web page lists them)?");
             }
             sleep(100);
         }

@@ -17,9 +17,12 @@ public final class SparkScaleOut implements ScaleOut {
         JavaSparkContext sc = SparkConnection.connect(request.master(), "scratchnet train", request.workers());
         try {
             return new ParameterAveraging(sc, request, out);
-        } catch (RuntimeException e) {
+        } catch (IllegalArgumentException e) {
             sc.close();
             throw e;
+        } catch (Exception e) { // SparkException is checked, though Scala declares it nowhere
+            sc.close();
+            throw new IllegalArgumentException("cannot put the shards on the executors: " + SparkConnection.reason(e));
         }
     }
 }

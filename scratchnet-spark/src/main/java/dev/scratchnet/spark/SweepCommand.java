@@ -106,8 +106,8 @@ final class SweepCommand implements Callable<Integer> {
         log.printf("Wrote %s and %s (%d of %d runs)%n", out.resolve("summary.csv"), out.resolve("summary.md"),
                 rows.size(), runs.size());
         if (failed > 0) {
-            throw new IllegalArgumentException(failed + " run(s) failed (see above and their .failed.log); "
-                    + "run the same command again to retry them");
+            throw new IllegalArgumentException(failed + " run(s) failed or were stopped (see above; a failed run's "
+                    + "output is in runs/RUN.failed.log); run the same command again to train them");
         }
         return 0;
     }
@@ -123,7 +123,10 @@ final class SweepCommand implements Callable<Integer> {
         sweepFlags.put("epochs", epochs == null ? null : epochs.toString());
         sweepFlags.put("validation", validation == null ? null : validation.toString());
         sweepFlags.put("dataset", dataset);
-        sweepFlags.put("data", data == null ? null : data.toAbsolutePath().toString());
+        sweepFlags.put("data", data == null ? null : data.toAbsolutePath().normalize().toString());
+        if (parsed.axes().containsKey("preset") && spec.commandLine().getParseResult().hasMatchedOption("--preset")) {
+            throw new IllegalArgumentException("--grid preset and --preset both set the preset; give one");
+        }
         sweepFlags.forEach((key, value) -> {
             if (value != null && parsed.axes().containsKey(key)) {
                 throw new IllegalArgumentException("--grid " + key + " and --" + key + " both set " + key + "; give one");

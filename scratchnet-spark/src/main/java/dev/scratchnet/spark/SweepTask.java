@@ -41,6 +41,9 @@ record SweepTask(List<String> trainArgs) implements Function<Grid.Run, SweepTask
                 code = Main.run(out, out, args.toArray(String[]::new));
             }
             double seconds = (System.nanoTime() - start) / 1e9;
+            if (shuttingDown()) { // the executor is being stopped: the run was cut short, whatever it says
+                code = 130;
+            }
             String text = "$ scratchnet " + String.join(" ", args) + "\n" + withoutRedraws(log.toString());
             if (code != 0) {
                 return new Result(run.name(), code, text, new byte[0], new byte[0], seconds, dir.toString());
@@ -52,13 +55,26 @@ record SweepTask(List<String> trainArgs) implements Function<Grid.Run, SweepTask
         }
     }
 
-    /** Each line as it was last drawn: a progress bar redraws itself after '\r'. */
+    /** Each line as it was last drawn: a progress bar redraws itself after '\r' and clears with ESC [K. */
     static String withoutRedraws(String log) {
         StringBuilder out = new StringBuilder();
         for (String line : log.split("\n")) { // not lines(): it splits at '\r' too
-            out.append(line.substring(line.lastIndexOf('\r') + 1)).append('\n');
+            out.append(line.substring(line.lastIndexOf('\r') + 1).replaceAll("\u001B\\[[0-9;]*[A-Za-z]", ""))
+                    .append('\n');
         }
         return out.toString();
+    }
+
+    /** Whether this JVM is shutting down (a hook can no longer be added then). */
+    private static boolean shuttingDown() {
+        Thread probe = new Thread(() -> { });
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        } catch (IllegalStateException e) {
+            return true;
+        }
     }
 
     private static void delete(Path dir) {

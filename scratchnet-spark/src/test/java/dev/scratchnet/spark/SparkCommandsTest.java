@@ -72,6 +72,10 @@ class SparkCommandsTest {
                 checkpoint.toString()).exit()).isZero();
         assertOneLine(train("part", "--spark", "local[2]", "--workers", "3", "--epochs", "3", "--resume",
                 checkpoint.toString()), "the checkpoint was trained with --workers 2 --average-every 5");
+        assertOneLine(train("part", "--epochs", "3", "--resume", checkpoint.toString()),
+                "the checkpoint was trained with --spark");
+        assertOneLine(train("part", "--spark", "local[2]", "--epochs", "3", "--seed", "8", "--resume",
+                checkpoint.toString()), "the checkpoint was trained with --seed 7");
         // without --seed: the shards and shuffles follow the checkpoint's own seed
         SparkCli resumed = train("part", "--spark", "local[2]", "--epochs", "3", "--resume", checkpoint.toString());
         assertThat(resumed.exit()).as(resumed.out() + resumed.err()).isZero();
