@@ -132,7 +132,8 @@ public final class Trainer {
             EpochRunner.Pass pass = runner == null ? trainEpoch(training, order, epoch, listener, stopRequested)
                     : runner.train(network, optimizer, epoch, eta, listener, stopRequested);
             if (pass.stopped() && pass.done() == 0) {
-                break; // stopped before the epoch began: nothing to evaluate or record
+                stopped = true; // stopped before the epoch began: nothing to evaluate or record
+                break;
             }
             checkFinite(epoch);
             stopped = pass.stopped();

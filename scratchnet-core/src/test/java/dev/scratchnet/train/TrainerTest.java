@@ -233,4 +233,22 @@ class TrainerTest {
             assertThat(result.epochs().get(0).examples()).isEqualTo(5 * n);
         }
     }
+
+    @Test
+    void anEpochRunnerStoppedBeforeItsEpochBeganEndsTheRunWithNothingRecordedForIt() {
+        Dataset data = tiny(20, 2);
+        int[] epochs = new int[1];
+        EpochRunner runner = (network, optimizer, epoch, eta, listener, stop) -> {
+            epochs[0]++;
+            return epoch == 1 ? new EpochRunner.Pass(1.0, 20, false) : new EpochRunner.Pass(0, 0, true);
+        };
+        try (Compute compute = new Compute(1)) {
+            Trainer.Result result = new Trainer(net(), new TrainConfig(5, 4, 0.1f, Cost.CROSS_ENTROPY), compute, runner)
+                    .fit(Splits.of(data, data, 0), new Random(0));
+            assertThat(epochs[0]).isEqualTo(2);
+            assertThat(result.stopped()).isTrue();
+            assertThat(result.epochs()).hasSize(1);
+            assertThat(result.epochs().get(0).trainCost()).isEqualTo(1.0 / 20);
+        }
+    }
 }
