@@ -126,8 +126,10 @@ public final class AtomicFile {
         }
     }
 
-    /** Makes the rename durable: on Linux a folder can be opened and forced; elsewhere this is skipped. */
-    /** Forces the folder holding {@code file} to disk, so that a rename into it survives a crash. */
+    /**
+     * Forces the folder holding {@code file} to disk, so that a rename into it survives a crash: on Linux a
+     * folder can be opened and forced; elsewhere this is skipped.
+     */
     public static void syncFolder(Path file) {
         try (FileChannel dir = FileChannel.open(file.toAbsolutePath().getParent(), StandardOpenOption.READ)) {
             dir.force(true);

@@ -52,7 +52,7 @@ public final class Compute implements AutoCloseable {
             throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         }
         this.kernel = kernel;
-        this.minParallelWork = kernel.name().endsWith("512") ? PARALLEL_MIN_WORK_512 : PARALLEL_MIN_WORK;
+        this.minParallelWork = kernel.vectorBits() >= 512 ? PARALLEL_MIN_WORK_512 : PARALLEL_MIN_WORK;
         this.workers = new Worker[threads - 1];
         for (int w = 0; w < workers.length; w++) {
             workers[w] = new Worker(w);

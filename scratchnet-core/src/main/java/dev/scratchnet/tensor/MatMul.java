@@ -12,6 +12,11 @@ public interface MatMul {
     /** A short name for {@code --version} and benchmark tables, e.g. {@code vector-256}. */
     String name();
 
+    /** The width of the vectors it computes with, in bits; 0 for plain scalar Java. */
+    default int vectorBits() {
+        return 0;
+    }
+
     /**
      * C = A·B (or C += A·B when {@code accumulate}), with A [m × k], B [k × n], C [m × n].
      */

@@ -47,7 +47,12 @@ final class VectorMatMul implements MatMul {
 
     @Override
     public String name() {
-        return "vector-" + S.vectorBitSize();
+        return "vector-" + vectorBits();
+    }
+
+    @Override
+    public int vectorBits() {
+        return S.vectorBitSize();
     }
 
 

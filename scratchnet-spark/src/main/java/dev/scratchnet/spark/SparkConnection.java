@@ -42,6 +42,10 @@ final class SparkConnection {
         List<InetSocketAddress> masters = addresses(master);
         String reason = "";
         for (InetSocketAddress address : masters) {
+            if (address.isUnresolved()) {
+                reason = "no host is named " + address.getHostString();
+                continue;
+            }
             try (Socket socket = new Socket()) {
                 socket.connect(address, CONNECT_MILLIS);
                 return;

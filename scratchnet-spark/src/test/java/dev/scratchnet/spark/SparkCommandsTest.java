@@ -89,6 +89,7 @@ class SparkCommandsTest {
         assertOneLine(train("x", "--workers", "2"), "--workers needs --spark MASTER");
         assertOneLine(train("x", "--spark", "local[2]", "--average-every", "0"), "--average-every must be at least 1");
         assertOneLine(train("x", "--spark", "yarn"), "--spark takes local[N] or spark://HOST:PORT, got 'yarn'");
+        assertOneLine(train("x", "--spark", "spark://nohost.invalid:7077"), "(no host is named nohost.invalid)");
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort(); // free once closed: nothing listens there
