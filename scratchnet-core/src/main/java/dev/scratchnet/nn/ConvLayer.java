@@ -21,12 +21,9 @@ import java.util.Random;
 public final class ConvLayer implements Layer {
 
     private static final int INPUT = 0;
-    private static final int COLS = 1;
-    private static final int Z = 2;
-    private static final int COL_GRADIENT = 3;
-    private static final int INPUT_GRADIENT = 4;
-    private static final int WEIGHT_GRADIENT = 5;
-    private static final int WEIGHT_GRADIENT_T = 6;
+    private static final int INPUT_GRADIENT = 1;
+    private static final int WEIGHT_GRADIENT = 2;
+    private static final int WEIGHT_GRADIENT_T = 3;
 
     private final LayerSpec.Conv spec;
     private final Patches patches;
@@ -101,38 +98,46 @@ public final class ConvLayer implements Layer {
 
     @Override
     public LayerBuffers buffers(int capacity, float dropout, boolean training) {
-        int n = Math.multiplyExact(capacity, patches.positions());
-        int cols = Math.multiplyExact(patches.patchSize(), n);
         int in = batchInnerIn ? 0 : capacity * inputShape().size();
         int backward = training ? 1 : 0; // the gradients' arrays, for backpropagation only
-        return new Buffers(this, capacity, dropout, new int[] {in, cols, batchInnerOut ? 0 : filters * n,
-            backward * cols, backward * in, backward * weights.length, backward * weights.length}, training);
+        return new Buffers(this, capacity, dropout, new int[] {in, backward * in, backward * weights.length,
+            backward * weights.length}, training);
     }
 
-    /** Z = W · cols [F × N], then z = Z + b, and a = σ(z). */
+    /** Z = W · cols [F × N], then z = Z + b, and a = σ(z), chunk by chunk (see {@link Patches}). */
     @Override
     public void forward(Compute compute, float[] input, int rows, LayerBuffers layerBuffers) {
         Buffers b = (Buffers) layerBuffers;
-        int n = rows * patches.positions();
         float[] x = input;
         if (!batchInnerIn) {
-            Patches.batchInner(input, x = b.work[INPUT], rows, inputShape().size());
+            Patches.toChunks(input, x = b.work[INPUT], rows, inputShape().size());
         }
-        b.unfold(compute, x, rows);
+        b.run(compute, x, rows, b.forward);
+    }
+
+    /** One chunk's forward pass; the products and the unfolding split across the threads when they are free. */
+    private void forward(Compute compute, Buffers b, Chunk chunk) {
+        int n = chunk.count * patches.positions();
+        int at = chunk.start * outputShape().size();
+        chunk.unfold(compute, b.source);
         boolean linear = activation() == Activation.IDENTITY; // before pooling: a = z, so write a alone
-        float[] z = batchInnerOut ? (linear ? b.output : b.z) : b.work[Z];
-        compute.ab(weights, b.work[COLS], z, filters, n, patches.patchSize(), false);
+        float[] target = linear ? b.output : b.z;
+        boolean direct = batchInnerOut && b.chunks == 1; // then the product may write the buffer itself
+        float[] z = direct ? target : chunk.z;
+        compute.ab(weights, chunk.cols, z, filters, n, patches.patchSize(), false);
         for (int f = 0; f < filters; f++) {
             float bias = biases[f];
             for (int i = f * n; i < (f + 1) * n; i++) {
                 z[i] += bias;
             }
         }
-        if (!batchInnerOut) {
-            Patches.batchOuter(z, linear ? b.output : b.z, rows, outputShape().size());
+        if (batchInnerOut && !direct) {
+            System.arraycopy(z, 0, target, at, filters * n);
+        } else if (!batchInnerOut) {
+            Patches.batchOuter(z, 0, target, at, chunk.count, outputShape().size());
         }
         if (!linear) {
-            activation().apply(b.z, b.output, rows, outputShape().size());
+            activation().applyRange(b.z, b.output, at, at + chunk.count * outputShape().size());
         }
     }
 
@@ -140,75 +145,173 @@ public final class ConvLayer implements Layer {
     public void backward(Compute compute, float[] input, int rows, LayerBuffers layerBuffers, float stepScale,
                          float decay) {
         Buffers b = (Buffers) layerBuffers;
-        if (!b.deltaGiven) {
-            activation().multiplyByDerivative(b.z, b.output, b.delta, rows * outputShape().size()); // BP2: δ = ∂C/∂a ⊙ σ'(z)
-        }
-        int n = rows * patches.positions();
-        float[] delta = b.delta; // δ as [F × N]
-        if (!batchInnerOut) {
-            Patches.batchInner(b.delta, delta = b.work[Z], rows, outputShape().size());
-        }
-        if (b.inputGradient != null) { // before the step below changes W
-            compute.atb(weights, delta, b.work[COL_GRADIENT], patches.patchSize(), n, filters); // BP2: ∂C/∂cols = Wᵀ · δ [C·K·K × N]
-            b.fold(compute, rows); // BP2: ∂C/∂x sums each input's patches [C × H × W × m]
-        }
+        b.run(compute, null, rows, b.backward);
         float[] nablaW = stepScale == 0f ? parameters.get(0).gradient() : b.work[WEIGHT_GRADIENT];
-        float[] nablaWt = b.work[WEIGHT_GRADIENT_T];
-        compute.abt(b.work[COLS], delta, nablaWt, patches.patchSize(), filters, n); // BP4: (∂C/∂W)ᵀ = cols · δᵀ [C·K·K × F]
+        float[] nablaWt = b.sumOfChunks();
         transpose(nablaWt, nablaW, patches.patchSize(), filters);
-        if (stepScale == 0f) {
-            float[] nablaB = parameters.get(1).gradient();
-            for (int f = 0; f < filters; f++) {
-                nablaB[f] = sum(delta, f * n, n); // BP3: ∂C/∂b_f = Σ_N δ_f
+        float[] nablaB = parameters.get(1).gradient();
+        for (int f = 0; f < filters; f++) {
+            float sum = b.chunk[0].biasGradient[f];
+            for (int j = 1; j < b.chunks; j++) {
+                sum += b.chunk[j].biasGradient[f];
             }
+            nablaB[f] = sum; // BP3: ∂C/∂b_f = Σ_N δ_f
+        }
+        if (stepScale == 0f) {
             return;
         }
         for (int i = 0; i < weights.length; i++) {
             weights[i] = decay * weights[i] - stepScale * nablaW[i]; // step: w ← (1 − ηλ/n)·w − (η/m)·∂C/∂w
         }
         for (int f = 0; f < filters; f++) {
-            biases[f] -= stepScale * sum(delta, f * n, n); // BP3 + step: b_f ← b_f − (η/m)·Σ_N δ_f
+            biases[f] -= stepScale * nablaB[f]; // step: b_f ← b_f − (η/m)·Σ_N δ_f
+        }
+    }
+
+    /** One chunk's backpropagation: its δ, its share of ∂C/∂W and ∂C/∂b, and ∂C/∂x for its examples. */
+    private void backward(Compute compute, Buffers b, Chunk chunk) {
+        int n = chunk.count * patches.positions();
+        int at = chunk.start * outputShape().size();
+        int size = chunk.count * outputShape().size();
+        if (!b.deltaGiven) {
+            activation().multiplyByDerivative(b.z, b.output, b.delta, at, at + size); // BP2: δ = ∂C/∂a ⊙ σ'(z)
+        }
+        float[] delta = chunk.delta; // δ as [F × N]
+        if (batchInnerOut && b.chunks == 1) {
+            delta = b.delta;
+        } else if (batchInnerOut) {
+            System.arraycopy(b.delta, at, delta, 0, size);
+        } else {
+            Patches.batchInner(b.delta, at, delta, 0, chunk.count, outputShape().size());
+        }
+        if (b.inputGradient != null) { // before the step changes W
+            compute.atb(weights, delta, chunk.colGradient, patches.patchSize(), n, filters); // BP2: ∂C/∂cols = Wᵀ · δ [C·K·K × N]
+            chunk.fold(compute, b); // BP2: ∂C/∂x sums each input's patches [C × H × W × m]
+        }
+        compute.abt(chunk.cols, delta, chunk.weightGradientT, patches.patchSize(), filters, n); // BP4: (∂C/∂W)ᵀ = cols · δᵀ [C·K·K × F]
+        for (int f = 0; f < filters; f++) {
+            chunk.biasGradient[f] = sum(delta, f * n, n); // BP3, this chunk's share: Σ_N δ_f
         }
     }
 
     /**
-     * A convolution's buffers, with the unfolding (by rows of cols) and the folding (by input channel) as
-     * parts the pool of threads shares; made once per workspace, so that a step allocates nothing.
+     * A convolution's buffers: one {@link Chunk} of arrays per chunk of a mini-batch, so that chunks can run
+     * on different threads; made once per workspace, so that a step allocates nothing.
      */
     static final class Buffers extends LayerBuffers {
         private final ConvLayer layer;
-        private final Compute.Parts unfold = this::unfold;
-        private final Compute.Parts fold = this::fold;
+        private final Chunk[] chunk;
+        private final Compute.Parts forward;
+        private final Compute.Parts backward;
+        private Compute compute;
         private float[] source;
-        private int rows;
+        private int chunks;
 
         Buffers(ConvLayer layer, int capacity, float dropout, int[] work, boolean training) {
             super(capacity, layer.inputShape().size(), layer.outputShape().size(), dropout, work, 0, training);
             this.layer = layer;
+            this.chunk = new Chunk[Patches.chunks(capacity)];
+            for (int j = 0; j < chunk.length; j++) {
+                chunk[j] = new Chunk(layer, Patches.chunkCapacity(capacity, j), training);
+            }
+            this.forward = (from, to) -> {
+                for (int j = from; j < to; j++) {
+                    layer.forward(compute, this, chunk[j]);
+                }
+            };
+            this.backward = (from, to) -> {
+                for (int j = from; j < to; j++) {
+                    layer.backward(compute, this, chunk[j]);
+                }
+            };
         }
 
-        void unfold(Compute compute, float[] x, int rows) {
-            this.source = x;
-            this.rows = rows;
-            compute.forEach(layer.patches.patchSize(), unfold);
+        /** Runs {@code parts} over the chunks of a mini-batch of {@code rows}, one chunk per thread. */
+        void run(Compute compute, float[] source, int rows, Compute.Parts parts) {
+            this.compute = compute;
+            this.source = source;
+            this.chunks = Patches.chunks(rows);
+            int size = Patches.chunkSize(rows);
+            for (int j = 0; j < chunks; j++) {
+                chunk[j].start = j * size;
+                chunk[j].count = Math.min(size, rows - j * size);
+            }
+            compute.forEach(chunks, parts);
+        }
+
+        /** (∂C/∂W)ᵀ, the chunks' shares added in chunk order. */
+        float[] sumOfChunks() {
+            if (chunks == 1) {
+                return chunk[0].weightGradientT;
+            }
+            float[] sum = work[WEIGHT_GRADIENT_T];
+            System.arraycopy(chunk[0].weightGradientT, 0, sum, 0, sum.length);
+            for (int j = 1; j < chunks; j++) {
+                float[] share = chunk[j].weightGradientT;
+                for (int i = 0; i < sum.length; i++) {
+                    sum[i] += share[i];
+                }
+            }
+            return sum;
+        }
+    }
+
+    /**
+     * One chunk's arrays: its unfolded patches cols [C·K·K × N] and product Z [F × N] (N = OH·OW·m_j), and for
+     * backpropagation its δ, ∂C/∂cols and shares of the gradients, with the unfolding (by rows of cols) and
+     * the folding (by input channel) as parts the pool of threads can share.
+     */
+    private static final class Chunk {
+        final float[] cols;
+        final float[] z;
+        final float[] delta;
+        final float[] colGradient;
+        final float[] weightGradientT;
+        final float[] biasGradient;
+        private final Patches patches;
+        private final boolean batchInnerIn;
+        private final Compute.Parts unfold = this::unfold;
+        private final Compute.Parts fold = this::fold;
+        private float[] x;
+        private Buffers buffers;
+        int start;
+        int count;
+
+        Chunk(ConvLayer layer, int capacity, boolean training) {
+            this.patches = layer.patches;
+            this.batchInnerIn = layer.batchInnerIn;
+            int n = capacity * patches.positions();
+            int backward = training ? 1 : 0;
+            this.cols = new float[patches.patchSize() * n];
+            this.z = new float[layer.filters * n];
+            this.delta = new float[backward * layer.filters * n];
+            this.colGradient = new float[backward * patches.patchSize() * n];
+            this.weightGradientT = new float[backward * layer.weights.length];
+            this.biasGradient = new float[backward * layer.filters];
+        }
+
+        void unfold(Compute compute, float[] x) {
+            this.x = x;
+            compute.forEach(patches.patchSize(), unfold);
         }
 
         /** ∂C/∂x from ∂C/∂cols, into the previous layer's delta (converted when that takes one example per row). */
-        void fold(Compute compute, int rows) {
-            this.rows = rows;
-            compute.forEach(layer.inputShape().channels(), fold);
-            if (!layer.batchInnerIn) {
-                Patches.batchOuter(work[INPUT_GRADIENT], inputGradient, rows, layer.inputShape().size());
+        void fold(Compute compute, Buffers b) {
+            this.buffers = b;
+            compute.forEach(patches.input().channels(), fold);
+            if (!batchInnerIn) {
+                int at = start * patches.input().size();
+                Patches.batchOuter(b.work[INPUT_GRADIENT], at, b.inputGradient, at, count, patches.input().size());
             }
         }
 
         private void unfold(int from, int to) {
-            layer.patches.unfold(source, rows, work[COLS], from, to);
+            patches.unfold(x, start * patches.input().size(), count, cols, from, to);
         }
 
         private void fold(int from, int to) {
-            layer.patches.fold(work[COL_GRADIENT], rows, layer.batchInnerIn ? inputGradient : work[INPUT_GRADIENT],
-                    from, to);
+            patches.fold(colGradient, count, batchInnerIn ? buffers.inputGradient : buffers.work[INPUT_GRADIENT],
+                    start * patches.input().size(), from, to);
         }
     }
 

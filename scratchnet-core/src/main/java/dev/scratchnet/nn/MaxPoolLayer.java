@@ -89,6 +89,8 @@ public final class MaxPoolLayer implements Layer {
         private final MaxPoolLayer layer;
         private final Compute.Parts forward = this::forward;
         private final Compute.Parts backward = this::backward;
+        private final Compute.Parts activate;
+        private final Compute.Parts derivative;
         private float[] poolIn;
         private float[] poolOut;
         private float[] routeIn;
@@ -99,14 +101,32 @@ public final class MaxPoolLayer implements Layer {
             super(capacity, layer.input.size(), layer.output.size(), dropout, work, capacity * layer.output.size(),
                     training);
             this.layer = layer;
+            Activation activation = layer.activation();
+            this.activate = (from, to) -> activation.applyRange(z, output, from, to);
+            this.derivative = (from, to) -> activation.multiplyByDerivative(z, output, delta, from, to); // BP2: δ = ∂C/∂a ⊙ σ'(z)
         }
 
+        /** Items [from, to) of the chunks × channels of a mini-batch (see {@link Patches}). */
         private void forward(int from, int to) {
-            layer.pool(poolIn, poolOut, indices, rows, from, to);
+            int channels = layer.input.channels();
+            int size = Patches.chunkSize(rows);
+            for (int item = from; item < to; item++) {
+                int start = item / channels * size;
+                int c = item % channels;
+                layer.pool(poolIn, start * layer.input.size(), poolOut, start * layer.output.size(), indices,
+                        Math.min(size, rows - start), c);
+            }
         }
 
         private void backward(int from, int to) {
-            layer.route(routeIn, routeOut, indices, rows, from, to);
+            int channels = layer.input.channels();
+            int size = Patches.chunkSize(rows);
+            for (int item = from; item < to; item++) {
+                int start = item / channels * size;
+                int c = item % channels;
+                layer.route(routeIn, start * layer.output.size(), routeOut, start * layer.input.size(), indices,
+                        Math.min(size, rows - start), c);
+            }
         }
     }
 
@@ -117,21 +137,21 @@ public final class MaxPoolLayer implements Layer {
         b.rows = rows;
         b.poolIn = x;
         if (!batchInnerIn) {
-            Patches.batchInner(x, b.poolIn = b.work[INPUT], rows, input.size());
+            Patches.toChunks(x, b.poolIn = b.work[INPUT], rows, input.size());
         }
         b.poolOut = batchInnerOut ? b.z() : b.work[Z];
-        run(compute, input.channels(), b.forward);
+        run(compute, Patches.chunks(rows) * input.channels(), b.forward);
         if (!batchInnerOut) {
-            Patches.batchOuter(b.poolOut, b.z(), rows, output.size());
+            Patches.fromChunks(b.poolOut, b.z(), rows, output.size());
         }
-        activation().apply(b.z(), b.output(), rows, output.size());
+        run(compute, rows * output.size(), b.activate); // element-wise, so in parts of any size
     }
 
     @Override
     public void backward(Compute compute, float[] x, int rows, LayerBuffers layerBuffers, float stepScale, float decay) {
         Buffers b = (Buffers) layerBuffers;
         if (!b.deltaGiven) {
-            activation().multiplyByDerivative(b.z(), b.output(), b.delta(), rows * output.size()); // BP2: δ = ∂C/∂a ⊙ σ'(z)
+            run(compute, rows * output.size(), b.derivative);
         }
         if (b.inputGradient == null) {
             return;
@@ -139,47 +159,48 @@ public final class MaxPoolLayer implements Layer {
         b.rows = rows;
         b.routeIn = b.delta();
         if (!batchInnerOut) {
-            Patches.batchInner(b.delta(), b.routeIn = b.work[Z], rows, output.size());
+            Patches.toChunks(b.delta(), b.routeIn = b.work[Z], rows, output.size());
         }
         b.routeOut = batchInnerIn ? b.inputGradient : b.work[INPUT_GRADIENT];
-        run(compute, input.channels(), b.backward);
+        run(compute, Patches.chunks(rows) * input.channels(), b.backward);
         if (!batchInnerIn) {
-            Patches.batchOuter(b.routeOut, b.inputGradient, rows, input.size());
+            Patches.fromChunks(b.routeOut, b.inputGradient, rows, input.size());
         }
     }
 
     /** On the pool (the test's reference calls come without one). */
-    private static void run(Compute compute, int channels, Compute.Parts parts) {
+    private static void run(Compute compute, int items, Compute.Parts parts) {
         if (compute == null) {
-            parts.run(0, channels);
+            parts.run(0, items);
         } else {
-            compute.forEach(channels, parts);
+            compute.forEach(items, parts);
         }
     }
 
-    /** Channels [from, to) of z [C × OH × OW × m] from x [C × H × W × m]: the first largest value of each block. */
-    private void pool(float[] x, float[] z, int[] winners, int m, int from, int to) {
+    /**
+     * Channel c of z [C × OH × OW × m] at {@code zAt} from the m images x [C × H × W × m] at {@code xAt}: the
+     * first largest value of each block, and its index in x.
+     */
+    private void pool(float[] x, int xAt, float[] z, int zAt, int[] winners, int m, int c) {
         int k = spec.window();
         int w = input.cols();
-        for (int c = from; c < to; c++) {
-            for (int oy = 0; oy < output.rows(); oy++) {
-                for (int ox = 0; ox < output.cols(); ox++) {
-                    int at = ((c * output.rows() + oy) * output.cols() + ox) * m;
-                    int corner = ((c * input.rows() + oy * k) * w + ox * k) * m;
-                    if (k == 2) { // the book's window, unrolled
-                        pool2(x, z, winners, corner, w * m, at, m);
-                        continue;
-                    }
-                    for (int n = 0; n < m; n++) {
-                        int best = corner + n;
-                        for (int i = 0; i < k; i++) {
-                            for (int j = 0; j < k; j++) {
-                                best = larger(x, best, corner + (i * w + j) * m + n);
-                            }
+        for (int oy = 0; oy < output.rows(); oy++) {
+            for (int ox = 0; ox < output.cols(); ox++) {
+                int at = zAt + ((c * output.rows() + oy) * output.cols() + ox) * m;
+                int corner = xAt + ((c * input.rows() + oy * k) * w + ox * k) * m;
+                if (k == 2) { // the book's window, unrolled
+                    pool2(x, z, winners, corner, w * m, at, m);
+                    continue;
+                }
+                for (int n = 0; n < m; n++) {
+                    int best = corner + n;
+                    for (int i = 0; i < k; i++) {
+                        for (int j = 0; j < k; j++) {
+                            best = larger(x, best, corner + (i * w + j) * m + n);
                         }
-                        z[at + n] = x[best];
-                        winners[at + n] = best;
                     }
+                    z[at + n] = x[best];
+                    winners[at + n] = best;
                 }
             }
         }
@@ -206,12 +227,15 @@ public final class MaxPoolLayer implements Layer {
         return i + ((j - i) & -jWins);
     }
 
-    /** Channels [from, to): each output's δ goes to its block's winner, in the same channel; the rest get 0. */
-    private void route(float[] delta, float[] gradient, int[] winners, int m, int from, int to) {
+    /**
+     * Channel c of the m examples at {@code deltaAt} and {@code gradientAt}: each output's δ goes to its
+     * block's winner, in the same channel; the rest get 0.
+     */
+    private void route(float[] delta, int deltaAt, float[] gradient, int gradientAt, int[] winners, int m, int c) {
         int inPlane = input.rows() * input.cols() * m;
         int outPlane = output.rows() * output.cols() * m;
-        Arrays.fill(gradient, from * inPlane, to * inPlane, 0f);
-        for (int i = from * outPlane; i < to * outPlane; i++) {
+        Arrays.fill(gradient, gradientAt + c * inPlane, gradientAt + (c + 1) * inPlane, 0f);
+        for (int i = deltaAt + c * outPlane; i < deltaAt + (c + 1) * outPlane; i++) {
             gradient[winners[i]] = delta[i]; // BP2 through the max: ∂C/∂x = δ at the winner, else 0
         }
     }

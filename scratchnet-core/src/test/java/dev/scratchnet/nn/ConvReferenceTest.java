@@ -11,7 +11,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * The fast convolution and pooling (unfolding, the packed products, the pool of threads) against plain loops
  * over the definitions, in double: the forward pass z, and backpropagation's ∂C/∂W, ∂C/∂b and ∂C/∂x for a
- * given δ, on odd shapes: stride 2, padding, 3 input channels, batches of 1 and 7.
+ * given δ, on odd shapes: stride 2, padding, 3 input channels, batches of 1 and 7, and batches cut into
+ * chunks (more than 16 examples, the last chunk short: see {@link Patches}).
  */
 class ConvReferenceTest {
 
@@ -19,7 +20,7 @@ class ConvReferenceTest {
 
     @ParameterizedTest(name = "{0}x{1}x{2}, {3}x{3} kernel, {4} filters, stride {5}, padding {6}, batch {7}")
     @CsvSource({"3,9,8,3,4,2,1,1", "3,9,8,3,4,2,1,7", "1,28,28,5,20,1,0,2", "2,7,7,4,3,3,2,7", "3,5,6,1,2,1,0,3",
-            "20,12,12,5,40,1,0,3"})
+            "20,12,12,5,40,1,0,3", "3,9,8,3,4,2,1,19", "1,28,28,5,20,1,0,17", "20,12,12,5,40,1,0,37"})
     void convolutionAgreesWithTheDefinition(int c, int h, int w, int k, int f, int s, int p, int rows) {
         LayerSpec.Conv spec = new LayerSpec.Conv(k, f, s, p, Activation.IDENTITY);
         Shape in = new Shape(c, h, w);
@@ -47,7 +48,7 @@ class ConvReferenceTest {
     }
 
     @ParameterizedTest(name = "{0}x{1}x{2}, window {3}, batch {4}")
-    @CsvSource({"3,9,8,2,1", "3,9,8,3,7", "20,24,24,2,2", "2,5,5,5,3"})
+    @CsvSource({"3,9,8,2,1", "3,9,8,3,7", "20,24,24,2,2", "2,5,5,5,3", "3,9,8,2,19", "20,24,24,2,33"})
     void poolingAgreesWithTheDefinition(int c, int h, int w, int k, int rows) {
         Shape in = new Shape(c, h, w);
         MaxPoolLayer layer = new MaxPoolLayer(new LayerSpec.MaxPool(k, Activation.IDENTITY), in);
