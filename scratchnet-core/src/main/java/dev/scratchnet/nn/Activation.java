@@ -88,11 +88,7 @@ public enum Activation {
                     delta[i] *= 1f - a[i] * a[i]; // tanh'(z) = 1 − tanh²(z)
                 }
             }
-            case RELU -> {
-                for (int i = from; i < to; i++) {
-                    delta[i] = z[i] > 0f ? delta[i] : 0f; // relu'(z) = 1 if z > 0 else 0
-                }
-            }
+            case RELU -> Kernels.elementwise().reluDerivative(z, delta, from, to); // relu'(z) = 1 if z > 0 else 0
             case IDENTITY -> { } // identity'(z) = 1
             default -> throw new IllegalStateException(id() + " has no element-wise derivative");
         }

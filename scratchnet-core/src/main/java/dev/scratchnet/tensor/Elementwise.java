@@ -13,6 +13,9 @@ public interface Elementwise {
     /** dst[offset + i] = u / 255 for the unsigned bytes u = src[from + i], i in [0, n): pixels to [0, 1]. */
     void unitBytes(byte[] src, int from, float[] dst, int offset, int n);
 
+    /** delta[i] = z[i] > 0 ? delta[i] : 0 for i in [from, to): ReLU's derivative, 1 where z > 0, applied. */
+    void reluDerivative(float[] z, float[] delta, int from, int to);
+
     /**
      * e^x in float from basic operations: x = n·ln2 + r with n = round(x·log2 e) and |r| ≤ ln2/2, then
      * e^r by its Taylor polynomial to r⁶ (truncation below 1.2e-7 relative) and 2^n by building the float's
@@ -47,6 +50,13 @@ public interface Elementwise {
         public void unitBytes(byte[] src, int from, float[] dst, int offset, int n) {
             for (int i = 0; i < n; i++) {
                 dst[offset + i] = (src[from + i] & 0xff) / 255f;
+            }
+        }
+
+        @Override
+        public void reluDerivative(float[] z, float[] delta, int from, int to) {
+            for (int i = from; i < to; i++) {
+                delta[i] = z[i] > 0f ? delta[i] : 0f;
             }
         }
     }

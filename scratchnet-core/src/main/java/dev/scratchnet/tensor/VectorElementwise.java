@@ -4,6 +4,7 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.Vector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -41,6 +42,20 @@ final class VectorElementwise implements Elementwise {
         }
         for (; i < n; i++) {
             dst[offset + i] = (src[from + i] & 0xff) / 255f;
+        }
+    }
+
+    /** A comparison and a blend, which keep δ's bits where z > 0 and write +0 elsewhere, as the scalar loop. */
+    @Override
+    public void reluDerivative(float[] z, float[] delta, int from, int to) {
+        FloatVector zero = FloatVector.zero(S);
+        int i = from;
+        for (int bound = to - S.length(); i <= bound; i += S.length()) {
+            VectorMask<Float> positive = FloatVector.fromArray(S, z, i).compare(VectorOperators.GT, 0f);
+            zero.blend(FloatVector.fromArray(S, delta, i), positive).intoArray(delta, i);
+        }
+        for (; i < to; i++) {
+            delta[i] = z[i] > 0f ? delta[i] : 0f;
         }
     }
 

@@ -44,6 +44,33 @@ class ElementwiseTest {
     }
 
     @Test
+    void simdAndScalarReluDerivativesGiveIdenticalBits() {
+        Random random = new Random(8);
+        float[] z = new float[1003];
+        float[] delta = new float[z.length];
+        for (int i = 0; i < z.length; i++) {
+            z[i] = random.nextInt(4) == 0 ? 0f : (float) random.nextGaussian();
+            delta[i] = (float) random.nextGaussian();
+        }
+        z[5] = -0f;
+        z[6] = Float.NaN;
+        z[7] = Float.MIN_VALUE;
+        delta[8] = -0f;
+        z[8] = 1f;
+        float[] simd = delta.clone();
+        float[] scalar = delta.clone();
+        Kernels.elementwise().reluDerivative(z, simd, 3, 1001);
+        new Elementwise.Scalar().reluDerivative(z, scalar, 3, 1001);
+        for (int i = 0; i < z.length; i++) {
+            assertThat(Float.floatToRawIntBits(simd[i])).as("δ[%d]", i).isEqualTo(Float.floatToRawIntBits(scalar[i]));
+        }
+        assertThat(simd[7]).isEqualTo(delta[7]);
+        assertThat(Float.floatToRawIntBits(simd[8])).isEqualTo(Float.floatToRawIntBits(-0f));
+        assertThat(simd[6]).isZero();
+        assertThat(simd[0]).isEqualTo(delta[0]);
+    }
+
+    @Test
     void pixelsScaleToTheUnitIntervalWithTheSameBitsOnBothPaths() {
         byte[] pixels = new byte[3 + 256 + 5]; // an odd offset and a scalar tail
         for (int v = 0; v < 256; v++) {
