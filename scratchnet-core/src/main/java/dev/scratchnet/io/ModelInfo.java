@@ -1,7 +1,10 @@
 package dev.scratchnet.io;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * What a model file says about its model besides the weights.
@@ -19,8 +22,14 @@ public record ModelInfo(Map<String, Object> training, String dataset, String dat
     /** How every model trained on MNIST-style images scales its inputs. */
     public static final String PIXEL_SCALING = "pixel/255 in [0,1], ink = 1, paper = 0, row-major";
 
+    /**
+     * The training map keeps the trainer's order, so that a model file's bytes depend on the run alone
+     * ({@code Map.copyOf} iterates in an order that changes from one JVM to the next).
+     */
     public ModelInfo {
-        training = Map.copyOf(training);
+        Map<String, Object> ordered = new LinkedHashMap<>();
+        training.forEach((key, value) -> ordered.put(Objects.requireNonNull(key), Objects.requireNonNull(value, key)));
+        training = Collections.unmodifiableMap(ordered);
         classNames = List.copyOf(classNames);
     }
 }

@@ -71,6 +71,24 @@ class ModelFileTest {
         assertThat(first).isEqualTo(ModelFile.load(file).network().parameter("layers.0.weight").values()[0]);
     }
 
+    /** The same run writes the same bytes: the training metadata keeps its order, whatever the JVM. */
+    @Test
+    void theTrainingMetadataKeepsTheTrainersOrder() throws IOException {
+        Map<String, Object> training = new java.util.LinkedHashMap<>();
+        for (String key : List.of("preset", "layers", "activation", "output", "cost", "init", "epochs", "batch", "eta",
+                "seed")) {
+            training.put(key, key.length());
+        }
+        Path file = dir.resolve("ordered.safetensors");
+        ModelFile.save(file, network(), new ModelInfo(training, "mnist", "abc", ModelInfo.PIXEL_SCALING,
+                List.of("0", "1", "2"), 0.5));
+        assertThat(ModelFile.load(file).info().training().keySet()).containsExactlyElementsOf(training.keySet());
+        byte[] bytes = Files.readAllBytes(file);
+        long n = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        String header = new String(bytes, 8, (int) n, StandardCharsets.UTF_8);
+        assertThat(header).contains("{\\\"preset\\\":6,\\\"layers\\\":6,\\\"activation\\\":10,");
+    }
+
     @Test
     void theGoldenVersion1FileStillLoadsAndComputesWhatNumpyComputed() throws IOException {
         Path golden = copyResource("golden/model-v1.safetensors");
