@@ -11,12 +11,13 @@ import java.util.Random;
  * then a = σ(z). Followed by max-pooling, its activation is the identity and the pooling layer applies σ
  * after it (then z is not kept apart from a).
  *
- * <p>A whole mini-batch at once, by unfolding ({@link Patches}): with cols [C·K·K × N] the patches of all
- * N = OH·OW·m output positions, the convolution is the product Z = W · cols [F × N], on the shared pool of
- * threads. Between conv and pooling layers the batch is kept innermost ([C × H × W × m], see
- * {@link Patches}); a layer that takes the network's input or feeds a dense layer converts from or to one
- * example per row. Weights are [F, C, K, K], {@code layers.N.weight}; biases [F], {@code layers.N.bias}, as
- * in PyTorch's Conv2d.
+ * <p>By unfolding ({@link Patches}): with cols [C·K·K × N] the patches of all N = OH·OW·m output positions
+ * of a chunk of m images, the convolution is the product Z = W · cols [F × N]. A mini-batch of more than 16
+ * is cut into chunks of 8, one chunk per thread, each with its own arrays ({@link ConvChunk}); one of up to
+ * 16 is one chunk, its products split across the threads. Between conv and pooling layers the batch is kept
+ * innermost, chunk by chunk ([C × H × W × m], see {@link Patches}); a layer that takes the network's input
+ * or feeds a dense layer converts from or to one example per row. Weights are [F, C, K, K],
+ * {@code layers.N.weight}; biases [F], {@code layers.N.bias}, as in PyTorch's Conv2d.
  */
 public final class ConvLayer implements Layer {
 
@@ -24,6 +25,7 @@ public final class ConvLayer implements Layer {
     private static final int INPUT_GRADIENT = 1;
     private static final int WEIGHT_GRADIENT = 2;
     private static final int WEIGHT_GRADIENT_T = 3;
+    private static final int BIAS_GRADIENT = 4;
 
     private final LayerSpec.Conv spec;
     private final Patches patches;
@@ -101,7 +103,7 @@ public final class ConvLayer implements Layer {
         int in = batchInnerIn ? 0 : capacity * inputShape().size();
         int backward = training ? 1 : 0; // the gradients' arrays, for backpropagation only
         return new Buffers(this, capacity, dropout, new int[] {in, backward * in, backward * weights.length,
-            backward * weights.length}, training);
+            backward * weights.length, backward * filters}, training);
     }
 
     /** Z = W · cols [F × N], then z = Z + b, and a = σ(z), chunk by chunk (see {@link Patches}). */
@@ -116,7 +118,7 @@ public final class ConvLayer implements Layer {
     }
 
     /** One chunk's forward pass; the products and the unfolding split across the threads when they are free. */
-    private void forward(Compute compute, Buffers b, Chunk chunk) {
+    private void forward(Compute compute, Buffers b, ConvChunk chunk) {
         int n = chunk.count * patches.positions();
         int at = chunk.start * outputShape().size();
         chunk.unfold(compute, b.source);
@@ -149,7 +151,7 @@ public final class ConvLayer implements Layer {
         float[] nablaW = stepScale == 0f ? parameters.get(0).gradient() : b.work[WEIGHT_GRADIENT];
         float[] nablaWt = b.sumOfChunks();
         transpose(nablaWt, nablaW, patches.patchSize(), filters);
-        float[] nablaB = parameters.get(1).gradient();
+        float[] nablaB = stepScale == 0f ? parameters.get(1).gradient() : b.work[BIAS_GRADIENT];
         for (int f = 0; f < filters; f++) {
             float sum = b.chunk[0].biasGradient[f];
             for (int j = 1; j < b.chunks; j++) {
@@ -169,7 +171,7 @@ public final class ConvLayer implements Layer {
     }
 
     /** One chunk's backpropagation: its δ, its share of ∂C/∂W and ∂C/∂b, and ∂C/∂x for its examples. */
-    private void backward(Compute compute, Buffers b, Chunk chunk) {
+    private void backward(Compute compute, Buffers b, ConvChunk chunk) {
         int n = chunk.count * patches.positions();
         int at = chunk.start * outputShape().size();
         int size = chunk.count * outputShape().size();
@@ -186,7 +188,12 @@ public final class ConvLayer implements Layer {
         }
         if (b.inputGradient != null) { // before the step changes W
             compute.atb(weights, delta, chunk.colGradient, patches.patchSize(), n, filters); // BP2: ∂C/∂cols = Wᵀ · δ [C·K·K × N]
-            chunk.fold(compute, b); // BP2: ∂C/∂x sums each input's patches [C × H × W × m]
+            float[] gradient = batchInnerIn ? b.inputGradient : b.work[INPUT_GRADIENT];
+            chunk.fold(compute, gradient); // BP2: ∂C/∂x sums each input's patches [C × H × W × m]
+            if (!batchInnerIn) { // to one example per row, for the previous layer
+                int from = chunk.start * inputShape().size();
+                Patches.batchOuter(gradient, from, b.inputGradient, from, chunk.count, inputShape().size());
+            }
         }
         compute.abt(chunk.cols, delta, chunk.weightGradientT, patches.patchSize(), filters, n); // BP4: (∂C/∂W)ᵀ = cols · δᵀ [C·K·K × F]
         for (int f = 0; f < filters; f++) {
@@ -200,7 +207,7 @@ public final class ConvLayer implements Layer {
      */
     static final class Buffers extends LayerBuffers {
         private final ConvLayer layer;
-        private final Chunk[] chunk;
+        private final ConvChunk[] chunk;
         private final Compute.Parts forward;
         private final Compute.Parts backward;
         private Compute compute;
@@ -210,9 +217,10 @@ public final class ConvLayer implements Layer {
         Buffers(ConvLayer layer, int capacity, float dropout, int[] work, boolean training) {
             super(capacity, layer.inputShape().size(), layer.outputShape().size(), dropout, work, 0, training);
             this.layer = layer;
-            this.chunk = new Chunk[Patches.chunks(capacity)];
+            this.chunk = new ConvChunk[Patches.chunks(capacity)];
             for (int j = 0; j < chunk.length; j++) {
-                chunk[j] = new Chunk(layer, Patches.chunkCapacity(capacity, j), training);
+                chunk[j] = new ConvChunk(layer.patches, layer.filters, Patches.chunkCapacity(capacity, j),
+                        layer.batchInnerOut && capacity <= Patches.WHOLE, training);
             }
             this.forward = (from, to) -> {
                 for (int j = from; j < to; j++) {
@@ -253,65 +261,6 @@ public final class ConvLayer implements Layer {
                 }
             }
             return sum;
-        }
-    }
-
-    /**
-     * One chunk's arrays: its unfolded patches cols [C·K·K × N] and product Z [F × N] (N = OH·OW·m_j), and for
-     * backpropagation its δ, ∂C/∂cols and shares of the gradients, with the unfolding (by rows of cols) and
-     * the folding (by input channel) as parts the pool of threads can share.
-     */
-    private static final class Chunk {
-        final float[] cols;
-        final float[] z;
-        final float[] delta;
-        final float[] colGradient;
-        final float[] weightGradientT;
-        final float[] biasGradient;
-        private final Patches patches;
-        private final boolean batchInnerIn;
-        private final Compute.Parts unfold = this::unfold;
-        private final Compute.Parts fold = this::fold;
-        private float[] x;
-        private Buffers buffers;
-        int start;
-        int count;
-
-        Chunk(ConvLayer layer, int capacity, boolean training) {
-            this.patches = layer.patches;
-            this.batchInnerIn = layer.batchInnerIn;
-            int n = capacity * patches.positions();
-            int backward = training ? 1 : 0;
-            this.cols = new float[patches.patchSize() * n];
-            this.z = new float[layer.filters * n];
-            this.delta = new float[backward * layer.filters * n];
-            this.colGradient = new float[backward * patches.patchSize() * n];
-            this.weightGradientT = new float[backward * layer.weights.length];
-            this.biasGradient = new float[backward * layer.filters];
-        }
-
-        void unfold(Compute compute, float[] x) {
-            this.x = x;
-            compute.forEach(patches.patchSize(), unfold);
-        }
-
-        /** ∂C/∂x from ∂C/∂cols, into the previous layer's delta (converted when that takes one example per row). */
-        void fold(Compute compute, Buffers b) {
-            this.buffers = b;
-            compute.forEach(patches.input().channels(), fold);
-            if (!batchInnerIn) {
-                int at = start * patches.input().size();
-                Patches.batchOuter(b.work[INPUT_GRADIENT], at, b.inputGradient, at, count, patches.input().size());
-            }
-        }
-
-        private void unfold(int from, int to) {
-            patches.unfold(x, start * patches.input().size(), count, cols, from, to);
-        }
-
-        private void fold(int from, int to) {
-            patches.fold(colGradient, count, batchInnerIn ? buffers.inputGradient : buffers.work[INPUT_GRADIENT],
-                    start * patches.input().size(), from, to);
         }
     }
 

@@ -4,8 +4,8 @@ import dev.scratchnet.tensor.SplitMix64;
 
 /**
  * One layer's buffers for a mini-batch of up to {@code capacity} examples (one example per row, [rows ×
- * values], except between two conv or pooling layers, where the batch is innermost, [values × rows]; see
- * {@link Patches}): weighted inputs z, activations
+ * values], except between two conv or pooling layers, where the batch is innermost, [values × rows], chunk
+ * by chunk; see {@link Patches}): weighted inputs z, activations
  * a (the output), ∂C/∂a turned into δ by backpropagation, and, with dropout, the input mask and the
  * masked input. A network's {@link Network.Workspace} wires them together: {@code inputGradient} is the
  * previous layer's {@code delta}, where backpropagation leaves ∂C/∂(this layer's input) (null for the

@@ -14,9 +14,9 @@ import java.util.Random;
  * same value since adding b preserves order. No parameters.
  *
  * <p>Backpropagation routes each δ to the input that won its block (the first on ties), and 0 to the rest.
- * The work is done batch-innermost ([C × H × W × m], see {@link Patches}), split by channel across the pool
- * of threads; a pooling layer that takes the network's input or feeds a dense layer converts from or to one
- * example per row.
+ * The work is done batch-innermost, chunk by chunk ([C × H × W × m], see {@link Patches}), split by chunk
+ * and channel across the pool of threads; a pooling layer that takes the network's input or feeds a dense
+ * layer converts from or to one example per row.
  */
 public final class MaxPoolLayer implements Layer {
 
@@ -82,8 +82,9 @@ public final class MaxPoolLayer implements Layer {
     }
 
     /**
-     * Pooling's buffers, with its passes as parts the pool of threads shares, channel by channel (each part
-     * writes only its channels); made once per workspace, so that a step allocates nothing.
+     * Pooling's buffers, with its passes as parts the pool of threads shares, by chunk and channel (each part
+     * writes only its own), and its activation and derivative in parts of any size; made once per workspace,
+     * so that a step allocates nothing.
      */
     static final class Buffers extends LayerBuffers {
         private final MaxPoolLayer layer;

@@ -5,7 +5,7 @@ import java.util.Arrays;
 
 /**
  * Unfolding for convolution (im2col): the input patches under every kernel position laid out as the
- * columns of one matrix, so that a convolution of a whole mini-batch is one matrix product.
+ * columns of one matrix, so that a convolution of a chunk of a mini-batch (below) is one matrix product.
  *
  * <p>Inside a stack of conv and pooling layers a mini-batch of m images C × H × W is kept batch-innermost,
  * [C × H × W × m] (element (n, c, y, x) at ((c·H + y)·W + x)·m + n), so that every row below is a run of
@@ -14,8 +14,9 @@ import java.util.Arrays;
  * examples [j·{@value #CHUNK}, j·{@value #CHUNK} + m_j) at offset j·{@value #CHUNK}·C·H·W. A layer works
  * chunk by chunk, one chunk per thread, so that a chunk's unfolded patches are still in the core's cache
  * when its product reads them (at m = 64 the book's second conv layer unfolds 8 MB, a chunk of 8 1 MB).
- * A mini-batch of up to {@value #WHOLE} is one chunk, its products split across the threads instead. With a K × K kernel, stride S, padding P and N = OH·OW·m output positions,
- * {@code cols} is [C·K·K × N]: row (c, ky, kx) and column ((oy·OW + ox)·m + n) hold
+ * A mini-batch of up to {@value #WHOLE} is one chunk, its products split across the threads instead.
+ *
+ * <p>With a K × K kernel, stride S, padding P and N = OH·OW·m output positions of a chunk, {@code cols} is [C·K·K × N]: row (c, ky, kx) and column ((oy·OW + ox)·m + n) hold
  * x[n, c, oy·S + ky − P, ox·S + kx − P], or 0 where that falls in the padding. Rows are in the order of a
  * weight tensor [F, C, K, K], so that Z = W · cols is [F × N], the output batch-innermost again.
  *
@@ -40,7 +41,7 @@ record Patches(Shape input, int kernel, int stride, int padding, Shape output) {
     /** How many chunks a mini-batch of {@code rows} is cut into. */
     static int chunks(int rows) {
         int size = chunkSize(rows);
-        return (rows + size - 1) / size;
+        return rows <= 0 ? 0 : (rows + size - 1) / size;
     }
 
     /** The most examples chunk j of any mini-batch of up to {@code capacity} holds. */

@@ -20,7 +20,7 @@ class ConvNetworkTest {
     @ValueSource(strings = {"2x6x5,conv3x3:3:p1,maxpool2,conv2x2:2,4,3", "2x7x6,conv3x3:3:s2:p1,conv1x1:2,maxpool2,4,3",
             "1x28x28,conv5x5:4,maxpool2,conv5x5:6,maxpool2,10", "3x9x9,maxpool2,conv3x3:2,5"})
     void aBatchThroughTheNetworkEqualsTheLayersOneByOne(String layers) {
-        for (int rows : new int[] {7, 21}) { // one chunk; three, the last short (see Patches)
+        for (int rows : new int[] {7, 16, 17, 21}) { // one chunk; three, the last short (see Patches)
             aBatchThroughTheNetworkEqualsTheLayersOneByOne(layers, rows);
         }
     }
@@ -34,8 +34,9 @@ class ConvNetworkTest {
             x[i] = random.nextFloat();
         }
         try (Compute compute = new Compute(2)) {
-            // a workspace larger than the batch, as the last mini-batch of an epoch has
-            float[] out = net.forward(compute, x, rows, new Network.Workspace(net, rows + 3));
+            // a workspace larger than the batch, as the last mini-batch of an epoch has (40: chunked even
+            // where the batch itself is one chunk)
+            float[] out = net.forward(compute, x, rows, new Network.Workspace(net, 40));
             float[] chained = x;
             Shape shape = net.architecture().input();
             for (int l = 0; l < net.layers().size(); l++) {
@@ -53,6 +54,45 @@ class ConvNetworkTest {
                 assertThat(out[i]).as("output %d of %d rows", i, rows).isCloseTo(chained[i], org.assertj.core.data.Offset.offset(1e-6f));
             }
         }
+    }
+
+    /**
+     * A step on a batch cut into chunks gives the same bits on one thread as on two: each chunk's share of the
+     * gradients is the same sum wherever it runs, and the shares are added in chunk order.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {10, 37})
+    void aStepGivesTheSameBitsOnOneThreadAndOnTwo(int rows) {
+        Architecture arch = Architecture.parse("1x12x12,conv5x5:4,maxpool2,conv3x3:3:p1,6,5", Activation.RELU,
+                Activation.SOFTMAX);
+        Random random = new Random(11);
+        float[] x = new float[rows * 144];
+        int[] labels = new int[rows];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = random.nextFloat();
+        }
+        for (int n = 0; n < rows; n++) {
+            labels[n] = n % 5;
+        }
+        float[][] after = new float[2][];
+        for (int threads = 1; threads <= 2; threads++) {
+            Network net = Network.create(arch, Init.HE, new Random(12));
+            try (Compute compute = new Compute(threads)) {
+                Backprop backprop = new Backprop(net, 40);
+                for (int step = 0; step < 3; step++) {
+                    backprop.sgdStep(compute, x, labels, rows, Cost.CROSS_ENTROPY, 0.1f);
+                }
+            }
+            after[threads - 1] = net.parameters().stream().map(Parameter::values)
+                    .reduce(new float[0], ConvNetworkTest::concat);
+        }
+        assertThat(after[1]).as("%d rows", rows).containsExactly(after[0]);
+    }
+
+    private static float[] concat(float[] a, float[] b) {
+        float[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
     }
 
     /**

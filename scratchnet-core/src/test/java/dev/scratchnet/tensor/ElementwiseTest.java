@@ -59,6 +59,7 @@ class ElementwiseTest {
         z[8] = 1f;
         float[] simd = delta.clone();
         float[] scalar = delta.clone();
+        assertThat(Kernels.elementwise()).isNotInstanceOf(Elementwise.Scalar.class);
         Kernels.elementwise().reluDerivative(z, simd, 3, 1001);
         new Elementwise.Scalar().reluDerivative(z, scalar, 3, 1001);
         for (int i = 0; i < z.length; i++) {

@@ -31,7 +31,8 @@ class AllocationTest {
         String[][] runs = {{"784,100,10", "sigmoid", "10", "sgd", "0", "0"}, {"784,100,10", "sigmoid", "128", "sgd", "0", "0"},
                 {"1x28x28,conv5x5:8,maxpool2,conv3x3:8,maxpool2,10", "relu", "10", "sgd", "0", "0"},
                 {"784,100,10", "relu", "32", "momentum", "0", "5"}, {"784,100,30,10", "relu", "32", "adam", "0.3", "0"},
-                {"1x28x28,conv5x5:8,maxpool2,conv3x3:8,maxpool2,32,10", "relu", "10", "sgd", "0.3", "0"}};
+                {"1x28x28,conv5x5:8,maxpool2,conv3x3:8,maxpool2,32,10", "relu", "10", "sgd", "0.3", "0"},
+                {"1x28x28,conv5x5:8,maxpool2,conv3x3:8,maxpool2,32,10", "relu", "64", "momentum", "0.3", "0"}};
         for (String[] run : runs) {
             int batch = Integer.parseInt(run[2]);
             TrainConfig config = new TrainConfig(1, batch, 0.01f, Cost.CROSS_ENTROPY)
