@@ -107,26 +107,29 @@ public final class MaxPoolLayer implements Layer {
             this.derivative = (from, to) -> activation.multiplyByDerivative(z, output, delta, from, to); // BP2: δ = ∂C/∂a ⊙ σ'(z)
         }
 
-        /** Items [from, to) of the chunks × channels of a mini-batch (see {@link Patches}). */
         private void forward(int from, int to) {
-            int channels = layer.input.channels();
-            int size = Patches.chunkSize(rows);
-            for (int item = from; item < to; item++) {
-                int start = item / channels * size;
-                int c = item % channels;
-                layer.pool(poolIn, start * layer.input.size(), poolOut, start * layer.output.size(), indices,
-                        Math.min(size, rows - start), c);
-            }
+            each(from, to, true);
         }
 
         private void backward(int from, int to) {
+            each(from, to, false);
+        }
+
+        /** Items [from, to) of the chunks × channels of a mini-batch (see {@link Patches}), either way. */
+        private void each(int from, int to, boolean forward) {
             int channels = layer.input.channels();
             int size = Patches.chunkSize(rows);
             for (int item = from; item < to; item++) {
                 int start = item / channels * size;
                 int c = item % channels;
-                layer.route(routeIn, start * layer.output.size(), routeOut, start * layer.input.size(), indices,
-                        Math.min(size, rows - start), c);
+                int m = Math.min(size, rows - start);
+                int in = start * layer.input.size();
+                int out = start * layer.output.size();
+                if (forward) {
+                    layer.pool(poolIn, in, poolOut, out, indices, m, c);
+                } else {
+                    layer.route(routeIn, out, routeOut, in, indices, m, c);
+                }
             }
         }
     }
