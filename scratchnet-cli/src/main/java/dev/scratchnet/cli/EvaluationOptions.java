@@ -6,6 +6,7 @@ import dev.scratchnet.data.DatasetSpec;
 import dev.scratchnet.data.DatasetStore;
 import dev.scratchnet.data.Splits;
 import dev.scratchnet.io.ModelFile;
+import dev.scratchnet.io.ModelInfo;
 import java.io.PrintWriter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -16,8 +17,8 @@ final class EvaluationOptions {
     enum Split { test, validation, train }
 
     @Option(names = "--split", paramLabel = "NAME", defaultValue = "test",
-            description = "test, validation (the last 10,000 training images) or train (the first 50,000); "
-                    + "default: ${DEFAULT-VALUE}.")
+            description = "test, validation (the training images the model held out, the last 10,000 unless it "
+                    + "was trained with another --validation) or train (the rest); default: ${DEFAULT-VALUE}.")
     Split split;
 
     @Mixin
@@ -35,8 +36,13 @@ final class EvaluationOptions {
     Dataset choose(ModelFile.Model model, PrintWriter err) {
         DatasetSpec spec = spec(model);
         DatasetStore.Loaded sets = data.load(spec, err);
+        int heldOut = heldOut(model.info());
+        if (split == Split.validation && heldOut == 0) {
+            throw new DataException("--split validation: this model held out no validation images (it was trained on"
+                    + " all " + sets.training().size() + " training images); use --split test");
+        }
         // the test split needs no validation images (so a data set smaller than the book's 10,000 evaluates too)
-        Splits splits = Splits.of(sets.training(), sets.test(), split == Split.test ? 0 : Splits.BOOK_VALIDATION_SIZE);
+        Splits splits = Splits.of(sets.training(), sets.test(), split == Split.test ? 0 : heldOut);
         Dataset chosen = switch (split) {
             case test -> splits.test();
             case validation -> splits.validation().orElseThrow();
@@ -47,5 +53,10 @@ final class EvaluationOptions {
                     + spec.name() + " images are " + chosen.imageShape());
         }
         return chosen;
+    }
+
+    /** The training images a model held out for validation, as its file records (older files: the book's). */
+    static int heldOut(ModelInfo info) {
+        return info.training().get("validation") instanceof Number n ? n.intValue() : Splits.BOOK_VALIDATION_SIZE;
     }
 }

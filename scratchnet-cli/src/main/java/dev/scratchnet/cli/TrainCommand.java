@@ -51,9 +51,13 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     ScaleOutOptions scaleOut = new ScaleOutOptions();
 
-    @Option(names = "--validation", paramLabel = "N", defaultValue = "10000",
-            description = "Training images held out for validation, from the end (default: ${DEFAULT-VALUE}; 0 trains on all).")
-    int validation;
+    @Option(names = "--validation", paramLabel = "N",
+            description = "Training images held out for validation, from the end (default: 10000, the book's, or a "
+                    + "resumed run's own; 0 trains on all).")
+    Integer validation;
+
+    /** The training images this run holds out: --validation, else a resumed run's own, else the book's. */
+    private int heldOut = Splits.BOOK_VALIDATION_SIZE;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Seeds initialization and shuffling (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -103,8 +107,10 @@ final class TrainCommand implements Callable<Integer> {
         OutputFiles.check("--checkpoint", checkpoint);
         DatasetStore.Loaded loaded = data.load(datasetSpec, spec.commandLine().getErr());
         checkShape(arch, loaded);
-        Splits splits = Splits.of(loaded.training(), loaded.test(), validation);
         Checkpoint.Loaded saved = resume == null ? null : Checkpoint.load(resume);
+        heldOut = validation != null ? validation // else a resumed run's own split, as its own seed below
+                : saved != null ? EvaluationOptions.heldOut(saved.model().info()) : Splits.BOOK_VALIDATION_SIZE;
+        Splits splits = Splits.of(loaded.training(), loaded.test(), heldOut);
         if (saved != null) { // the run's own seed: a --spark run's shards and shuffles follow from it
             seed = scaleOut.resumed(saved.model().info().training(), seed,
                     spec.commandLine().getParseResult().hasMatchedOption("--seed"));
@@ -149,9 +155,16 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The run as its model file and checkpoints record it: the setup, the seed, the split and any Spark workers. */
+    private java.util.Map<String, Object> describe(Preset setup) {
+        java.util.Map<String, Object> training = setup.describe(seed);
+        training.put("validation", heldOut);
+        return scaleOut.describe(training);
+    }
+
     /** The flags' own checks, which need no data: the resolved configuration, or a one-line error. */
     Preset checkFlags() {
-        Preset setup = model.resolve(validation);
+        Preset setup = model.resolve(validation == null ? Splits.BOOK_VALIDATION_SIZE : validation);
         data.spec("mnist"); // a data set's name is checked by name alone
         if (dashboard) {
             ServeCommand.checkPort(port); // before the data is loaded, like every other flag
@@ -215,7 +228,7 @@ final class TrainCommand implements Callable<Integer> {
                         Path modelPath, MetricsFile metricsFile) throws java.io.IOException {
         List<EpochMetrics> epochs = result.epochs();
         double finalAccuracy = result.finalTestAccuracy();
-        ModelFile.save(modelPath, network, new ModelInfo(scaleOut.describe(setup.describe(seed)), loaded.spec().name(),
+        ModelFile.save(modelPath, network, new ModelInfo(describe(setup), loaded.spec().name(),
                 loaded.trainImagesSha256(), ModelInfo.PIXEL_SCALING, loaded.spec().classNames(), finalAccuracy));
         if (metricsFile != null) {
             metricsFile.finish(epochs.size(), finalAccuracy, result.bestTestAccuracy(), result.stopped());
@@ -232,7 +245,7 @@ final class TrainCommand implements Callable<Integer> {
                                 Random random) {
         double accuracy = state.history().get(state.history().size() - 1).testAccuracy();
         try {
-            Checkpoint.save(checkpoint, network, new ModelInfo(scaleOut.describe(setup.describe(seed)), loaded.spec().name(),
+            Checkpoint.save(checkpoint, network, new ModelInfo(describe(setup), loaded.spec().name(),
                     loaded.trainImagesSha256(), ModelInfo.PIXEL_SCALING, loaded.spec().classNames(), accuracy), state,
                     random);
         } catch (java.io.IOException e) {

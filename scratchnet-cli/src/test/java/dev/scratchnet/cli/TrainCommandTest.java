@@ -1,6 +1,7 @@
 package dev.scratchnet.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.scratchnet.io.Json;
 import dev.scratchnet.io.ModelFile;
@@ -114,6 +115,12 @@ class TrainCommandTest {
         }
         assertThat(rest.out()).contains("Resuming after epoch 2");
         assertThat(withoutTiming(lines(dir.resolve("resumed.jsonl")))).isEqualTo(withoutTiming(lines(dir.resolve("full.jsonl"))));
+        List<String> unsaid = new ArrayList<>(common); // --validation left out: the checkpoint's own 200, as its seed
+        unsaid.subList(3, 5).clear();
+        Cli again = run(unsaid, "--epochs", "4", "--resume", ck.toString(), "--metrics", dir.resolve("again.jsonl").toString(),
+                "--save", dir.resolve("again.safetensors").toString());
+        assertThat(again.exit()).as(again.err()).isZero();
+        assertThat(withoutTiming(lines(dir.resolve("again.jsonl")))).isEqualTo(withoutTiming(lines(dir.resolve("full.jsonl"))));
         assertThat(ModelFile.load(dir.resolve("resumed.safetensors")).network().parameter("layers.0.weight").values())
                 .containsExactly(ModelFile.load(dir.resolve("full.safetensors")).network().parameter("layers.0.weight").values());
     }
@@ -150,6 +157,31 @@ class TrainCommandTest {
                 "--save", dir.resolve("d.safetensors").toString(), "--help");
         assertThat(new SetupOptions().resolve(10_000).name()).as("no model flag: the default preset").isEqualTo("default");
         assertThat(run.exit()).isZero();
+    }
+
+    /** evaluate's validation and train splits are the model's own: the images it held out, and the rest. */
+    @Test
+    void aModelRecordsTheImagesItHeldOutAndEvaluateSplitsByThem() {
+        Path all = dir.resolve("all.safetensors");
+        Cli none = Cli.run("train", "--data", data.toString(), "--validation", "0", "--layers", "784,8,10",
+                "--epochs", "1", "--save", all.toString());
+        assertThat(none.exit()).as(none.err()).isZero();
+        assertThat(ModelFile.load(all).info().training()).containsEntry("validation", 0L);
+        Cli refused = Cli.run("evaluate", "--model", all.toString(), "--data", data.toString(), "--split", "validation");
+        assertThat(refused.exit()).isNotZero();
+        assertThat(refused.err().strip()).doesNotContain("\n").contains("held out no validation images", "--split test");
+        Cli train = Cli.run("evaluate", "--model", all.toString(), "--data", data.toString(), "--split", "train");
+        assertThat(train.exit()).as(train.err()).isZero();
+        assertThat(train.out()).contains("1,200");
+
+        Path some = dir.resolve("some.safetensors");
+        Cli held = Cli.run("train", "--data", data.toString(), "--validation", "300", "--layers", "784,8,10",
+                "--epochs", "1", "--save", some.toString());
+        assertThat(held.exit()).as(held.err()).isZero();
+        Cli validation = Cli.run("evaluate", "--model", some.toString(), "--data", data.toString(), "--split",
+                "validation");
+        assertThat(validation.exit()).as(validation.err()).isZero();
+        assertThat(validation.out()).contains("300").doesNotContain("1,200");
     }
 
     private List<Map<String, Object>> runForMetrics(String name, String... extra) throws IOException {
