@@ -1,6 +1,7 @@
 package dev.scratchnet.nn;
 
 import dev.scratchnet.tensor.Compute;
+import dev.scratchnet.tensor.Kernels;
 import dev.scratchnet.tensor.Shape;
 import java.util.Arrays;
 import java.util.List;
@@ -192,7 +193,7 @@ public final class MaxPoolLayer implements Layer {
             int at = zAt + (c * output.rows() + oy) * output.cols() * m;
             int corner = xAt + (c * input.rows() + oy * k) * w * m;
             if (k == 2) { // the book's window, unrolled
-                pool2(x, corner, w * m, m, output.cols(), z, winners, at);
+                Kernels.elementwise().maxPool2(x, corner, w * m, m, output.cols(), z, winners, at);
                 continue;
             }
             for (int ox = 0; ox < output.cols(); ox++, at += m, corner += k * m) {
@@ -206,29 +207,6 @@ public final class MaxPoolLayer implements Layer {
                     z[at + n] = x[best];
                     winners[at + n] = best;
                 }
-            }
-        }
-    }
-
-    /**
-     * A row of {@code blocks} 2 × 2 blocks, for each of the m examples: the same winners as the general loop.
-     * The best value so far is carried along rather than read back through its index, whose load would wait
-     * on the comparison before it.
-     */
-    private static void pool2(float[] x, int corner, int row, int m, int blocks, float[] z, int[] winners, int at) {
-        for (int b = 0; b < blocks; b++, corner += 2 * m, at += m) {
-            for (int n = 0; n < m; n++) {
-                int i = corner + n;
-                int best = i;
-                int bits = Float.floatToRawIntBits(x[i]);
-                for (int j = i + m, q = 0; q < 3; q++, j = q == 1 ? i + row : i + row + m) {
-                    int next = Float.floatToRawIntBits(x[j]);
-                    int wins = Float.floatToRawIntBits(Float.intBitsToFloat(bits) - x[j]) >> 31; // all ones when x[j] wins
-                    best += (j - best) & wins;
-                    bits ^= (bits ^ next) & wins;
-                }
-                z[at + n] = Float.intBitsToFloat(bits);
-                winners[at + n] = best;
             }
         }
     }

@@ -17,6 +17,16 @@ public interface Elementwise {
     void reluDerivative(float[] z, float[] delta, int from, int to);
 
     /**
+     * One row of 2 × 2 max-pooling with m examples innermost ([H × W × m]): for block b in [0, blocks) and
+     * example n in [0, m), with i = corner + 2·b·m + n, the first largest of x[i], x[i + m], x[i + row] and
+     * x[i + row + m], compared in that order, goes to z[at + b·m + n] and its index in x to
+     * winners[at + b·m + n]. One value beats the best so far when their difference's sign bit is set, so the
+     * first of equal values wins (except a +0 after a −0), as the branch-free scalar loop decides. Writes
+     * nothing outside [at, at + blocks·m).
+     */
+    void maxPool2(float[] x, int corner, int row, int m, int blocks, float[] z, int[] winners, int at);
+
+    /**
      * e^x in float from basic operations: x = n·ln2 + r with n = round(x·log2 e) and |r| ≤ ln2/2, then
      * e^r by its Taylor polynomial to r⁶ (truncation below 1.2e-7 relative) and 2^n by building the float's
      * exponent bits. x is clamped to [−87, 88], keeping 2^n a normal float.
@@ -57,6 +67,35 @@ public interface Elementwise {
         public void reluDerivative(float[] z, float[] delta, int from, int to) {
             for (int i = from; i < to; i++) {
                 delta[i] = z[i] > 0f ? delta[i] : 0f;
+            }
+        }
+
+        /**
+         * The best value so far is carried as raw bits rather than read back through its index, whose load
+         * would wait on the comparison before it; no branch, since random winners defeat branch prediction.
+         */
+        @Override
+        public void maxPool2(float[] x, int corner, int row, int m, int blocks, float[] z, int[] winners, int at) {
+            for (int b = 0; b < blocks; b++, corner += 2 * m, at += m) {
+                maxPool2(x, corner, row, m, 0, m, z, winners, at);
+            }
+        }
+
+        /** Examples [from, to) of the block at {@code corner}. */
+        static void maxPool2(float[] x, int corner, int row, int m, int from, int to, float[] z, int[] winners,
+                             int at) {
+            for (int n = from; n < to; n++) {
+                int i = corner + n;
+                int best = i;
+                int bits = Float.floatToRawIntBits(x[i]);
+                for (int j = i + m, q = 0; q < 3; q++, j = q == 1 ? i + row : i + row + m) {
+                    int next = Float.floatToRawIntBits(x[j]);
+                    int wins = Float.floatToRawIntBits(Float.intBitsToFloat(bits) - x[j]) >> 31; // all ones when x[j] wins
+                    best += (j - best) & wins;
+                    bits ^= (bits ^ next) & wins;
+                }
+                z[at + n] = Float.intBitsToFloat(bits);
+                winners[at + n] = best;
             }
         }
     }

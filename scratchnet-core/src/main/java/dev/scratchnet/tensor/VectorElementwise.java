@@ -1,5 +1,6 @@
 package dev.scratchnet.tensor;
 
+import java.util.stream.IntStream;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -30,6 +31,8 @@ final class VectorElementwise implements Elementwise {
     private static final VectorSpecies<Byte> BYTES = VectorSpecies.of(byte.class, VectorShape.forBitSize(S.length() * 8));
     private static final Class<? extends Vector<Float>> FLOAT_VECTOR = S.vectorType();
     private static final Class<? extends Vector<Integer>> INT_VECTOR = INTS.vectorType();
+    /** 0, 1, 2, ...: a lane's offset, for the indices of {@link #maxPool2}'s winners. */
+    private static final int[] IOTA = IntStream.range(0, S.length()).toArray();
 
     @Override
     public void unitBytes(byte[] src, int from, float[] dst, int offset, int n) {
@@ -84,6 +87,40 @@ final class VectorElementwise implements Elementwise {
         }
         for (; i < to; i++) {
             dst[i] = 1f / (1f + Elementwise.exp(-src[i]));
+        }
+    }
+
+    /**
+     * The examples of a block in vectors of S.length() lanes: the comparisons of the scalar loop, lane by
+     * lane, with the best value carried as int bits so that one int mask blends both it and its index. A
+     * vector may run past the block's m examples into the next blocks', whose own vectors, stored later,
+     * overwrite those lanes; the end of the row (and of x) is left to the scalar loop.
+     */
+    @Override
+    public void maxPool2(float[] x, int corner, int row, int m, int blocks, float[] z, int[] winners, int at) {
+        int lanes = S.length();
+        int end = at + blocks * m;
+        for (int b = 0; b < blocks; b++, corner += 2 * m, at += m) {
+            int n = 0;
+            for (; n < m && at + n + lanes <= end && corner + row + m + n + lanes <= x.length; n += lanes) {
+                int i = corner + n;
+                IntVector best = IntVector.fromArray(INTS, IOTA, 0).add(i);
+                IntVector bits = (IntVector) INT_VECTOR.cast(FloatVector.fromArray(S, x, i).reinterpretAsInts());
+                for (int q = 0; q < 3; q++) {
+                    int j = q == 0 ? i + m : q == 1 ? i + row : i + row + m;
+                    FloatVector next = FloatVector.fromArray(S, x, j);
+                    FloatVector difference = ((FloatVector) FLOAT_VECTOR.cast(bits.reinterpretAsFloats())).sub(next);
+                    VectorMask<Integer> wins = ((IntVector) INT_VECTOR.cast(difference.reinterpretAsInts()))
+                            .compare(VectorOperators.LT, 0); // the sign bit: x[j] wins
+                    best = best.blend(IntVector.fromArray(INTS, IOTA, 0).add(j), wins);
+                    bits = bits.blend((IntVector) INT_VECTOR.cast(next.reinterpretAsInts()), wins);
+                }
+                ((FloatVector) FLOAT_VECTOR.cast(bits.reinterpretAsFloats())).intoArray(z, at + n);
+                best.intoArray(winners, at + n);
+            }
+            if (n < m) {
+                Elementwise.Scalar.maxPool2(x, corner, row, m, n, m, z, winners, at);
+            }
         }
     }
 }

@@ -71,6 +71,55 @@ class ElementwiseTest {
         assertThat(simd[0]).isEqualTo(delta[0]);
     }
 
+    /**
+     * Rows of 2 × 2 blocks for m from 1 to 20 examples (a vector's lanes fewer, equal and more), values
+     * drawn from a few levels so that ties, +0 and −0 are common: the same values, the same winners and
+     * nothing written outside the row's outputs, on the SIMD path and the scalar one.
+     */
+    @Test
+    void simdAndScalarMaxPoolingPickTheSameWinners() {
+        Random random = new Random(11);
+        float[] levels = {0f, -0f, 1f, -1f, 0.5f, Float.MIN_VALUE};
+        for (int m = 1; m <= 20; m++) {
+            for (int blocks : new int[] {1, 3, 12}) {
+                int row = 2 * blocks * m + 3 * m; // an input row wider than its blocks, as when W is odd
+                float[] x = new float[7 + 2 * row];
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = random.nextInt(3) == 0 ? (float) random.nextGaussian() : levels[random.nextInt(levels.length)];
+                }
+                int at = 5;
+                int outputs = blocks * m;
+                float[] simd = new float[at + outputs + 40];
+                float[] scalar = new float[simd.length];
+                java.util.Arrays.fill(simd, 42f);
+                java.util.Arrays.fill(scalar, 42f);
+                int[] simdWinners = new int[simd.length];
+                int[] scalarWinners = new int[simd.length];
+                java.util.Arrays.fill(simdWinners, -7);
+                java.util.Arrays.fill(scalarWinners, -7);
+                Kernels.elementwise().maxPool2(x, 7, row, m, blocks, simd, simdWinners, at);
+                new Elementwise.Scalar().maxPool2(x, 7, row, m, blocks, scalar, scalarWinners, at);
+                assertThat(simdWinners).as("m %d, %d blocks", m, blocks).containsExactly(scalarWinners);
+                for (int i = 0; i < simd.length; i++) {
+                    assertThat(Float.floatToRawIntBits(simd[i])).as("z[%d], m %d", i, m)
+                            .isEqualTo(Float.floatToRawIntBits(scalar[i]));
+                    boolean written = i >= at && i < at + outputs;
+                    assertThat(simd[i] == 42f && simdWinners[i] == -7).as("z[%d] untouched", i).isEqualTo(!written);
+                }
+                for (int b = 0; b < blocks; b++) { // the winner is one of its block's four, and holds its value
+                    for (int n = 0; n < m; n++) {
+                        int i = 7 + 2 * b * m + n;
+                        int w = scalarWinners[at + b * m + n];
+                        assertThat(w).isIn(i, i + m, i + row, i + row + m);
+                        assertThat(Float.floatToRawIntBits(x[w])).isEqualTo(Float.floatToRawIntBits(scalar[at + b * m + n]));
+                        float max = Math.max(Math.max(x[i], x[i + m]), Math.max(x[i + row], x[i + row + m]));
+                        assertThat(scalar[at + b * m + n]).isEqualTo(max);
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void pixelsScaleToTheUnitIntervalWithTheSameBitsOnBothPaths() {
         byte[] pixels = new byte[3 + 256 + 5]; // an odd offset and a scalar tail
