@@ -46,13 +46,13 @@ final class ConvChunk {
     /** cols from this chunk's images of x (batch-innermost, chunk by chunk). */
     void unfold(Compute compute, float[] x) {
         this.x = x;
-        compute.forEach(patches.patchSize(), unfold);
+        compute.forEachItem(patches.patchSize(), unfold);
     }
 
     /** ∂C/∂x for this chunk's images, from ∂C/∂cols, into {@code gradient} (batch-innermost, chunk by chunk). */
     void fold(Compute compute, float[] gradient) {
         this.gradient = gradient;
-        compute.forEach(patches.input().channels(), fold);
+        compute.forEachItem(patches.input().channels(), fold);
     }
 
     private void unfold(int from, int to) {

@@ -244,7 +244,7 @@ public final class ConvLayer implements Layer {
                 chunk[j].start = j * size;
                 chunk[j].count = Math.min(size, rows - j * size);
             }
-            compute.forEach(chunks, parts);
+            compute.forEachItem(chunks, parts);
         }
 
         /** (∂C/∂W)ᵀ, the chunks' shares added in chunk order. */

@@ -145,7 +145,7 @@ public final class MaxPoolLayer implements Layer {
             Patches.toChunks(x, b.poolIn = b.work[INPUT], rows, input.size());
         }
         b.poolOut = batchInnerOut ? b.z() : b.work[Z];
-        run(compute, Patches.chunks(rows) * input.channels(), b.forward);
+        items(compute, Patches.chunks(rows) * input.channels(), b.forward);
         if (!batchInnerOut) {
             Patches.fromChunks(b.poolOut, b.z(), rows, output.size());
         }
@@ -167,13 +167,22 @@ public final class MaxPoolLayer implements Layer {
             Patches.toChunks(b.delta(), b.routeIn = b.work[Z], rows, output.size());
         }
         b.routeOut = batchInnerIn ? b.inputGradient : b.work[INPUT_GRADIENT];
-        run(compute, Patches.chunks(rows) * input.channels(), b.backward);
+        items(compute, Patches.chunks(rows) * input.channels(), b.backward);
         if (!batchInnerIn) {
             Patches.fromChunks(b.routeOut, b.inputGradient, rows, input.size());
         }
     }
 
-    /** On the pool (the test's reference calls come without one). */
+    /** The chunks × channels, one at a time to each free thread (the test's reference calls come without a pool). */
+    private static void items(Compute compute, int items, Compute.Parts parts) {
+        if (compute == null) {
+            parts.run(0, items);
+        } else {
+            compute.forEachItem(items, parts);
+        }
+    }
+
+    /** Element-wise parts on the pool (the test's reference calls come without one). */
     private static void run(Compute compute, int items, Compute.Parts parts) {
         if (compute == null) {
             parts.run(0, items);

@@ -1,5 +1,6 @@
 package dev.scratchnet.nn;
 
+import dev.scratchnet.tensor.Kernels;
 import dev.scratchnet.tensor.Shape;
 import java.util.Arrays;
 
@@ -124,9 +125,7 @@ record Patches(Shape input, int kernel, int stride, int padding, Shape output) {
     }
 
     private static void add(float[] from, int at, float[] to, int target, int count) {
-        for (int i = 0; i < count; i++) {
-            to[target + i] += from[at + i];
-        }
+        Kernels.elementwise().addTo(from, at, to, target, count);
     }
 
     /** The first ox whose input column ox·S + kx − P is inside the image. */

@@ -92,6 +92,25 @@ public final class Compute implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code parts} over the items [0, count) one item at a time, each thread taking the next item not
+     * yet taken, so that a thread slowed by anything (a later start, a busy core) takes fewer: for a few
+     * items of equal work, such as a mini-batch's chunks. Which thread runs an item never changes what the
+     * item computes, so the results are those of {@link #forEach}. The parts must write disjoint memory.
+     */
+    public void forEachItem(int count, Parts parts) {
+        if (workers.length == 0 || count < 2 || !busy.compareAndSet(false, true)) {
+            parts.run(0, count);
+            return;
+        }
+        try {
+            job.setItems(parts, count);
+            dispatch();
+        } finally {
+            busy.set(false);
+        }
+    }
+
     /** C[m×n] = A[m×k]·B[k×n], or C += A·B when {@code accumulate}. */
     public void ab(float[] a, float[] b, float[] c, int m, int n, int k, boolean accumulate) {
         run(Op.AB, a, b, c, m, n, k, 1f, accumulate);
@@ -152,7 +171,7 @@ public final class Compute implements AutoCloseable {
         }
     }
 
-    private enum Op { AB, ATB, ABT, PARTS }
+    private enum Op { AB, ATB, ABT, PARTS, ITEMS }
 
     /** The product being shared; written by the caller before it bumps {@code generation}. */
     private static final class Job {
@@ -162,6 +181,7 @@ public final class Compute implements AutoCloseable {
         private float alpha;
         private boolean accumulate;
         private Parts work;
+        private final AtomicInteger next = new AtomicInteger();
         private volatile Throwable failure;
 
         void set(Op op, float[] a, float[] b, float[] c, int m, int n, int k, float alpha, boolean accumulate,
@@ -187,9 +207,19 @@ public final class Compute implements AutoCloseable {
             this.failure = null;
         }
 
+        void setItems(Parts parts, int count) {
+            setParts(parts, count, 1);
+            this.op = Op.ITEMS;
+            next.set(0);
+        }
+
         void runPart(MatMul kernel, int part) {
             try {
-                if (op == Op.PARTS) {
+                if (op == Op.ITEMS) {
+                    for (int item = next.getAndIncrement(); item < m; item = next.getAndIncrement()) {
+                        work.run(item, item + 1);
+                    }
+                } else if (op == Op.PARTS) {
                     work.run((int) ((long) m * part / parts), (int) ((long) m * (part + 1) / parts)); // m may be a whole tensor's length
                 } else if (op == Op.ABT && m < 2 * MIN_ROWS_PER_PART) {
                     // Few rows: split the columns, on multiples of 4 to keep the kernel's tiles.

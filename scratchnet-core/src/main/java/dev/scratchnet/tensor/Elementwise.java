@@ -16,6 +16,9 @@ public interface Elementwise {
     /** delta[i] = z[i] > 0 ? delta[i] : 0 for i in [from, to): ReLU's derivative, 1 where z > 0, applied. */
     void reluDerivative(float[] z, float[] delta, int from, int to);
 
+    /** to[target + i] += from[at + i] for i in [0, count). */
+    void addTo(float[] from, int at, float[] to, int target, int count);
+
     /**
      * One row of 2 × 2 max-pooling with m examples innermost ([H × W × m]): for block b in [0, blocks) and
      * example n in [0, m), with i = corner + 2·b·m + n, the first largest of x[i], x[i + m], x[i + row] and
@@ -67,6 +70,13 @@ public interface Elementwise {
         public void reluDerivative(float[] z, float[] delta, int from, int to) {
             for (int i = from; i < to; i++) {
                 delta[i] = z[i] > 0f ? delta[i] : 0f;
+            }
+        }
+
+        @Override
+        public void addTo(float[] from, int at, float[] to, int target, int count) {
+            for (int i = 0; i < count; i++) {
+                to[target + i] += from[at + i];
             }
         }
 

@@ -90,6 +90,17 @@ final class VectorElementwise implements Elementwise {
         }
     }
 
+    @Override
+    public void addTo(float[] from, int at, float[] to, int target, int count) {
+        int i = 0;
+        for (int bound = count - S.length(); i <= bound; i += S.length()) {
+            FloatVector.fromArray(S, to, target + i).add(FloatVector.fromArray(S, from, at + i)).intoArray(to, target + i);
+        }
+        for (; i < count; i++) {
+            to[target + i] += from[at + i];
+        }
+    }
+
     /**
      * The examples of a block in vectors of S.length() lanes: the comparisons of the scalar loop, lane by
      * lane, with the best value carried as int bits so that one int mask blends both it and its index. A

@@ -121,6 +121,28 @@ class ElementwiseTest {
     }
 
     @Test
+    void simdAndScalarAddToGiveIdenticalBitsAndTouchOnlyTheirRange() {
+        Random random = new Random(12);
+        float[] from = new float[300];
+        float[] to = new float[300];
+        for (int i = 0; i < from.length; i++) {
+            from[i] = (float) random.nextGaussian();
+            to[i] = (float) random.nextGaussian();
+        }
+        for (int count : new int[] {0, 1, 15, 16, 17, 100, 250}) {
+            float[] simd = to.clone();
+            float[] scalar = to.clone();
+            Kernels.elementwise().addTo(from, 7, simd, 3, count);
+            new Elementwise.Scalar().addTo(from, 7, scalar, 3, count);
+            assertThat(simd).as("%d", count).containsExactly(scalar);
+            for (int i = 0; i < to.length; i++) {
+                boolean inside = i >= 3 && i < 3 + count;
+                assertThat(simd[i]).isEqualTo(inside ? to[i] + from[i + 4] : to[i]);
+            }
+        }
+    }
+
+    @Test
     void pixelsScaleToTheUnitIntervalWithTheSameBitsOnBothPaths() {
         byte[] pixels = new byte[3 + 256 + 5]; // an odd offset and a scalar tail
         for (int v = 0; v < 256; v++) {

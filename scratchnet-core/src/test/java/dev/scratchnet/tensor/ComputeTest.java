@@ -1,0 +1,53 @@
+package dev.scratchnet.tensor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import org.junit.jupiter.api.Test;
+
+/** The pool's two ways of sharing parts: even ranges, and items taken one at a time. */
+class ComputeTest {
+
+    /**
+     * Every item runs exactly once, each as a range of one, and both threads take some: the calling thread
+     * waits on its first item until a worker has taken one, so neither can take them all.
+     */
+    @Test
+    void forEachItemRunsEveryItemOnceAcrossTheThreads() {
+        int count = 64;
+        AtomicIntegerArray runs = new AtomicIntegerArray(count);
+        Set<Thread> threads = ConcurrentHashMap.newKeySet();
+        Thread caller = Thread.currentThread();
+        try (Compute compute = new Compute(2)) {
+            compute.forEachItem(count, (from, to) -> {
+                assertThat(to).isEqualTo(from + 1);
+                threads.add(Thread.currentThread());
+                runs.incrementAndGet(from);
+                while (Thread.currentThread() == caller && threads.size() < 2) {
+                    Thread.onSpinWait();
+                }
+            });
+        }
+        for (int i = 0; i < count; i++) {
+            assertThat(runs.get(i)).as("item %d", i).isEqualTo(1);
+        }
+        assertThat(threads).hasSize(2);
+    }
+
+    @Test
+    void forEachItemRunsOnTheCallerAloneWithOneThreadOrOneItem() {
+        int[] calls = new int[1];
+        try (Compute one = new Compute(1); Compute two = new Compute(2)) {
+            one.forEachItem(5, (from, to) -> {
+                assertThat(from).isZero();
+                assertThat(to).isEqualTo(5);
+                calls[0]++;
+            });
+            two.forEachItem(1, (from, to) -> calls[0]++);
+            two.forEachItem(0, (from, to) -> assertThat(from).isEqualTo(to));
+        }
+        assertThat(calls[0]).isEqualTo(2);
+    }
+}
