@@ -110,17 +110,18 @@ public final class ConvLayer implements Layer {
     @Override
     public void forward(Compute compute, float[] input, int rows, LayerBuffers layerBuffers) {
         Buffers b = (Buffers) layerBuffers;
-        float[] x = input;
-        if (!batchInnerIn) {
-            Patches.toChunks(input, x = b.work[INPUT], rows, inputShape().size());
-        }
-        b.run(compute, x, rows, b.forward);
+        b.rowInput = batchInnerIn ? null : input; // one example per row: each chunk takes its own to chunks
+        b.run(compute, batchInnerIn ? input : b.work[INPUT], rows, b.forward);
     }
 
     /** One chunk's forward pass; the products and the unfolding split across the threads when they are free. */
     private void forward(Compute compute, Buffers b, ConvChunk chunk) {
         int n = chunk.count * patches.positions();
         int at = chunk.start * outputShape().size();
+        if (b.rowInput != null) {
+            int from = chunk.start * inputShape().size();
+            Patches.batchInner(b.rowInput, from, b.source, from, chunk.count, inputShape().size());
+        }
         chunk.unfold(compute, b.source);
         boolean linear = activation() == Activation.IDENTITY; // before pooling: a = z, so write a alone
         float[] target = linear ? b.output : b.z;
@@ -212,6 +213,7 @@ public final class ConvLayer implements Layer {
         private final Compute.Parts backward;
         private Compute compute;
         private float[] source;
+        private float[] rowInput;
         private int chunks;
 
         Buffers(ConvLayer layer, int capacity, float dropout, int[] work, boolean training) {

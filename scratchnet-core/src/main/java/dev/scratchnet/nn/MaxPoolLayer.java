@@ -126,9 +126,23 @@ public final class MaxPoolLayer implements Layer {
                 int m = Math.min(size, rows - start);
                 int in = start * layer.input.size();
                 int out = start * layer.output.size();
+                int positions = layer.output.rows() * layer.output.cols();
+                int plane = positions * m;
+                int first = out + c * plane; // this item's outputs, when they stay batch-innermost
+                int lo = c * positions; // this channel's outputs in one example's row
                 if (forward) {
                     layer.pool(poolIn, in, poolOut, out, indices, m, c);
+                    if (layer.batchInnerOut) {
+                        activate.run(first, first + plane); // while they are in the core's cache
+                    } else { // to one example per row, for the dense layer next
+                        Patches.batchOuter(poolOut, out, z, out, m, layer.output.size(), lo, lo + positions);
+                    }
                 } else {
+                    if (layer.batchInnerOut && !deltaGiven) {
+                        derivative.run(first, first + plane);
+                    } else if (!layer.batchInnerOut) {
+                        Patches.batchInner(delta, out, routeIn, out, m, layer.output.size(), lo, lo + positions);
+                    }
                     layer.route(routeIn, out, routeOut, in, indices, m, c);
                 }
             }
@@ -146,26 +160,22 @@ public final class MaxPoolLayer implements Layer {
         }
         b.poolOut = batchInnerOut ? b.z() : b.work[Z];
         items(compute, Patches.chunks(rows) * input.channels(), b.forward);
-        if (!batchInnerOut) {
-            Patches.fromChunks(b.poolOut, b.z(), rows, output.size());
+        if (!batchInnerOut) { // else each item has applied σ to its outputs; here they are one example per row
+            run(compute, rows * output.size(), b.activate); // element-wise, so in parts of any size
         }
-        run(compute, rows * output.size(), b.activate); // element-wise, so in parts of any size
     }
 
     @Override
     public void backward(Compute compute, float[] x, int rows, LayerBuffers layerBuffers, float stepScale, float decay) {
         Buffers b = (Buffers) layerBuffers;
-        if (!b.deltaGiven) {
+        if (!b.deltaGiven && (!batchInnerOut || b.inputGradient == null)) { // else each item does its own
             run(compute, rows * output.size(), b.derivative);
         }
         if (b.inputGradient == null) {
             return;
         }
         b.rows = rows;
-        b.routeIn = b.delta();
-        if (!batchInnerOut) {
-            Patches.toChunks(b.delta(), b.routeIn = b.work[Z], rows, output.size());
-        }
+        b.routeIn = batchInnerOut ? b.delta() : b.work[Z]; // each item takes its δ to chunks itself
         b.routeOut = batchInnerIn ? b.inputGradient : b.work[INPUT_GRADIENT];
         items(compute, Patches.chunks(rows) * input.channels(), b.backward);
         if (!batchInnerIn) {

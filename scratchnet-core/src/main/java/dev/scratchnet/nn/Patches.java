@@ -167,8 +167,13 @@ record Patches(Shape input, int kernel, int stride, int padding, Shape output) {
 
     /** dst [size × m] at {@code to} = src [m × size]ᵀ at {@code from}: m examples to batch-innermost. */
     static void batchInner(float[] src, int from, float[] dst, int to, int m, int size) {
+        batchInner(src, from, dst, to, m, size, 0, size);
+    }
+
+    /** As above for the elements [lo, hi) of each example only (a channel's, say). */
+    static void batchInner(float[] src, int from, float[] dst, int to, int m, int size, int lo, int hi) {
         for (int n = 0; n < m; n++) {
-            for (int i = 0; i < size; i++) {
+            for (int i = lo; i < hi; i++) {
                 dst[to + i * m + n] = src[from + n * size + i];
             }
         }
@@ -176,8 +181,13 @@ record Patches(Shape input, int kernel, int stride, int padding, Shape output) {
 
     /** The reverse: dst [m × size] at {@code to} from src [size × m] at {@code from}. */
     static void batchOuter(float[] src, int from, float[] dst, int to, int m, int size) {
+        batchOuter(src, from, dst, to, m, size, 0, size);
+    }
+
+    /** As above for the elements [lo, hi) of each example only. */
+    static void batchOuter(float[] src, int from, float[] dst, int to, int m, int size, int lo, int hi) {
         for (int n = 0; n < m; n++) {
-            for (int i = 0; i < size; i++) {
+            for (int i = lo; i < hi; i++) {
                 dst[to + n * size + i] = src[from + i * m + n];
             }
         }
