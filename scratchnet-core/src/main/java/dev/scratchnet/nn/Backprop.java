@@ -106,6 +106,12 @@ public final class Backprop {
         double total = cost.total(activation, output.z, out, labels, rows, classes);
         cost.outputDelta(activation, output.z, out, labels, output.delta, rows, classes); // BP1: δ^L [m × n_L]
         for (int l = last; l >= 0; l--) {
+            ChunkedStack stack = ws.stacks[l];
+            if (stack != null) { // conv and pooling layers, chunk by chunk through all of them
+                stack.backward(compute, stepScale, decay); // BP2 to BP4
+                l = stack.first();
+                continue;
+            }
             float[] input = l == 0 ? x : ws.layers[l - 1].output;
             layers.get(l).backward(compute, input, rows, ws.layers[l], stepScale, decay); // BP2 to BP4
         }

@@ -19,7 +19,7 @@ import java.util.Random;
  * or feeds a dense layer converts from or to one example per row. Weights are [F, C, K, K],
  * {@code layers.N.weight}; biases [F], {@code layers.N.bias}, as in PyTorch's Conv2d.
  */
-public final class ConvLayer implements Layer {
+public final class ConvLayer implements ChunkedLayer {
 
     private static final int INPUT = 0;
     private static final int INPUT_GRADIENT = 1;
@@ -95,7 +95,7 @@ public final class ConvLayer implements Layer {
 
     @Override
     public long valuesPerExample() {
-        return Math.max(Layer.super.valuesPerExample(), (long) patches.patchSize() * patches.positions());
+        return Math.max(ChunkedLayer.super.valuesPerExample(), (long) patches.patchSize() * patches.positions());
     }
 
     @Override
@@ -109,9 +109,26 @@ public final class ConvLayer implements Layer {
     /** Z = W · cols [F × N], then z = Z + b, and a = σ(z), chunk by chunk (see {@link Patches}). */
     @Override
     public void forward(Compute compute, float[] input, int rows, LayerBuffers layerBuffers) {
+        beginForward(compute, input, rows, layerBuffers);
+        compute.forEachItem(((Buffers) layerBuffers).chunks, ((Buffers) layerBuffers).forward);
+    }
+
+    @Override
+    public void beginForward(Compute compute, float[] input, int rows, LayerBuffers layerBuffers) {
         Buffers b = (Buffers) layerBuffers;
         b.rowInput = batchInnerIn ? null : input; // one example per row: each chunk takes its own to chunks
-        b.run(compute, batchInnerIn ? input : b.work[INPUT], rows, b.forward);
+        b.begin(compute, batchInnerIn ? input : b.work[INPUT], rows);
+    }
+
+    @Override
+    public void forwardChunk(LayerBuffers layerBuffers, int j) {
+        Buffers b = (Buffers) layerBuffers;
+        forward(b.compute, b, b.chunk[j]);
+    }
+
+    @Override
+    public void endForward(Compute compute, LayerBuffers b) {
+        // each chunk has written its outputs
     }
 
     /** One chunk's forward pass; the products and the unfolding split across the threads when they are free. */
@@ -147,8 +164,26 @@ public final class ConvLayer implements Layer {
     @Override
     public void backward(Compute compute, float[] input, int rows, LayerBuffers layerBuffers, float stepScale,
                          float decay) {
+        beginBackward(compute, layerBuffers);
+        compute.forEachItem(((Buffers) layerBuffers).chunks, ((Buffers) layerBuffers).backward);
+        endBackward(compute, layerBuffers, stepScale, decay);
+    }
+
+    @Override
+    public void beginBackward(Compute compute, LayerBuffers layerBuffers) {
+        ((Buffers) layerBuffers).compute = compute;
+    }
+
+    @Override
+    public void backwardChunk(LayerBuffers layerBuffers, int j) {
         Buffers b = (Buffers) layerBuffers;
-        b.run(compute, null, rows, b.backward);
+        backward(b.compute, b, b.chunk[j]);
+    }
+
+    /** The chunks' shares of the gradients summed in chunk order, then the fused step (see {@link Layer#backward}). */
+    @Override
+    public void endBackward(Compute compute, LayerBuffers layerBuffers, float stepScale, float decay) {
+        Buffers b = (Buffers) layerBuffers;
         float[] nablaW = stepScale == 0f ? parameters.get(0).gradient() : b.work[WEIGHT_GRADIENT];
         float[] nablaWt = b.sumOfChunks();
         transpose(nablaWt, nablaW, patches.patchSize(), filters);
@@ -236,17 +271,17 @@ public final class ConvLayer implements Layer {
             };
         }
 
-        /** Runs {@code parts} over the chunks of a mini-batch of {@code rows}, one chunk per thread. */
-        void run(Compute compute, float[] source, int rows, Compute.Parts parts) {
+        /** Cuts a mini-batch of {@code rows}, its input at {@code source}, into chunks. */
+        void begin(Compute compute, float[] source, int rows) {
             this.compute = compute;
             this.source = source;
+            this.rows = rows;
             this.chunks = Patches.chunks(rows);
             int size = Patches.chunkSize(rows);
             for (int j = 0; j < chunks; j++) {
                 chunk[j].start = j * size;
                 chunk[j].count = Math.min(size, rows - j * size);
             }
-            compute.forEachItem(chunks, parts);
         }
 
         /** (∂C/∂W)ᵀ, the chunks' shares added in chunk order. */

@@ -13,7 +13,7 @@ import java.util.List;
  * output layer, δ itself from the cost's BP1), applies the activation's derivative, and produces its
  * parameters' gradients and ∂C/∂(its input) for the layer before it.
  */
-public sealed interface Layer permits DenseLayer, ConvLayer, MaxPoolLayer {
+public sealed interface Layer permits DenseLayer, ChunkedLayer {
 
     LayerSpec spec();
 

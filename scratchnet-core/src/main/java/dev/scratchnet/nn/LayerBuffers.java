@@ -26,6 +26,8 @@ public sealed class LayerBuffers permits ConvLayer.Buffers, MaxPoolLayer.Buffers
     final int[] indices;
     float[] inputGradient;
     boolean deltaGiven;
+    /** The examples of the last forward pass. */
+    int rows;
     private final int capacity;
 
     LayerBuffers(int capacity, int inputSize, int outputSize, float dropout, boolean training) {

@@ -19,7 +19,7 @@ import java.util.Random;
  * and channel across the pool of threads; a pooling layer that takes the network's input or feeds a dense
  * layer converts from or to one example per row.
  */
-public final class MaxPoolLayer implements Layer {
+public final class MaxPoolLayer implements ChunkedLayer {
 
     private static final int INPUT = 0;
     private static final int Z = 1;
@@ -97,7 +97,7 @@ public final class MaxPoolLayer implements Layer {
         private float[] poolOut;
         private float[] routeIn;
         private float[] routeOut;
-        private int rows;
+        private Compute compute;
 
         Buffers(MaxPoolLayer layer, int capacity, float dropout, int[] work, boolean training) {
             super(capacity, layer.input.size(), layer.output.size(), dropout, work, capacity * layer.output.size(),
@@ -140,7 +140,11 @@ public final class MaxPoolLayer implements Layer {
                 } else {
                     if (layer.batchInnerOut && !deltaGiven) {
                         derivative.run(first, first + plane);
-                    } else if (!layer.batchInnerOut) {
+                    }
+                    if (routeOut == null) { // the first layer: no input gradient to route to
+                        continue;
+                    }
+                    if (!layer.batchInnerOut) {
                         Patches.batchInner(delta, out, routeIn, out, m, layer.output.size(), lo, lo + positions);
                     }
                     layer.route(routeIn, out, routeOut, in, indices, m, c);
@@ -152,43 +156,76 @@ public final class MaxPoolLayer implements Layer {
     /** z = the maximum of each block, its input's index kept for backpropagation; a = σ(z). */
     @Override
     public void forward(Compute compute, float[] x, int rows, LayerBuffers layerBuffers) {
+        beginForward(compute, x, rows, layerBuffers);
+        items(compute, 0, Patches.chunks(rows) * input.channels(), ((Buffers) layerBuffers).forward);
+        endForward(compute, layerBuffers);
+    }
+
+    @Override
+    public void beginForward(Compute compute, float[] x, int rows, LayerBuffers layerBuffers) {
         Buffers b = (Buffers) layerBuffers;
+        b.compute = compute;
         b.rows = rows;
         b.poolIn = x;
-        if (!batchInnerIn) {
+        if (!batchInnerIn) { // the network's input, all there already
             Patches.toChunks(x, b.poolIn = b.work[INPUT], rows, input.size());
         }
         b.poolOut = batchInnerOut ? b.z() : b.work[Z];
-        items(compute, Patches.chunks(rows) * input.channels(), b.forward);
+    }
+
+    /** Chunk j's channels, one at a time to each free thread. */
+    @Override
+    public void forwardChunk(LayerBuffers layerBuffers, int j) {
+        Buffers b = (Buffers) layerBuffers;
+        items(b.compute, j * input.channels(), (j + 1) * input.channels(), b.forward);
+    }
+
+    @Override
+    public void endForward(Compute compute, LayerBuffers layerBuffers) {
+        Buffers b = (Buffers) layerBuffers;
         if (!batchInnerOut) { // else each item has applied σ to its outputs; here they are one example per row
-            run(compute, rows * output.size(), b.activate); // element-wise, so in parts of any size
+            run(compute, b.rows * output.size(), b.activate); // element-wise, so in parts of any size
         }
     }
 
     @Override
     public void backward(Compute compute, float[] x, int rows, LayerBuffers layerBuffers, float stepScale, float decay) {
+        beginBackward(compute, layerBuffers);
+        items(compute, 0, Patches.chunks(rows) * input.channels(), ((Buffers) layerBuffers).backward);
+        endBackward(compute, layerBuffers, stepScale, decay);
+    }
+
+    @Override
+    public void beginBackward(Compute compute, LayerBuffers layerBuffers) {
         Buffers b = (Buffers) layerBuffers;
-        if (!b.deltaGiven && (!batchInnerOut || b.inputGradient == null)) { // else each item does its own
-            run(compute, rows * output.size(), b.derivative);
+        b.compute = compute;
+        if (!b.deltaGiven && !batchInnerOut) { // δ from the dense layer after, all there; else item by item
+            run(compute, b.rows * output.size(), b.derivative);
         }
-        if (b.inputGradient == null) {
-            return;
-        }
-        b.rows = rows;
         b.routeIn = batchInnerOut ? b.delta() : b.work[Z]; // each item takes its δ to chunks itself
-        b.routeOut = batchInnerIn ? b.inputGradient : b.work[INPUT_GRADIENT];
-        items(compute, Patches.chunks(rows) * input.channels(), b.backward);
-        if (!batchInnerIn) {
-            Patches.fromChunks(b.routeOut, b.inputGradient, rows, input.size());
+        b.routeOut = b.inputGradient == null ? null : batchInnerIn ? b.inputGradient : b.work[INPUT_GRADIENT];
+    }
+
+    @Override
+    public void backwardChunk(LayerBuffers layerBuffers, int j) {
+        Buffers b = (Buffers) layerBuffers;
+        items(b.compute, j * input.channels(), (j + 1) * input.channels(), b.backward);
+    }
+
+    @Override
+    public void endBackward(Compute compute, LayerBuffers layerBuffers, float stepScale, float decay) {
+        Buffers b = (Buffers) layerBuffers;
+        if (b.routeOut != null && !batchInnerIn) {
+            Patches.fromChunks(b.routeOut, b.inputGradient, b.rows, input.size());
         }
     }
 
     /** The chunks × channels, one at a time to each free thread (the test's reference calls come without a pool). */
-    private static void items(Compute compute, int items, Compute.Parts parts) {
+    private static void items(Compute compute, int from, int to, Compute.Parts parts) {
         if (compute == null) {
-            parts.run(0, items);
+            parts.run(from, to);
         } else {
-            compute.forEachItem(items, parts);
+            compute.forEachItem(from, to, parts);
         }
     }
 

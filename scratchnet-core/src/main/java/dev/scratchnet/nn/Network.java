@@ -177,7 +177,13 @@ public final class Network {
     public float[] forward(Compute compute, float[] x, int rows, Workspace ws) {
         float[] input = x;
         for (int l = 0; l < layers.size(); l++) {
-            layers.get(l).forward(compute, input, rows, ws.layers[l]);
+            ChunkedStack stack = ws.stacks[l];
+            if (stack != null) { // conv and pooling layers, chunk by chunk through all of them
+                stack.forward(compute, input, rows);
+                l = stack.last();
+            } else {
+                layers.get(l).forward(compute, input, rows, ws.layers[l]);
+            }
             input = ws.layers[l].output;
         }
         return input;
@@ -200,6 +206,8 @@ public final class Network {
      */
     public static final class Workspace {
         final LayerBuffers[] layers;
+        /** For each layer, the stack of conv and pooling layers it runs in, or null. */
+        final ChunkedStack[] stacks;
         private final int capacity;
 
         /** For forward passes alone: no δ or gradient buffers. */
@@ -229,6 +237,7 @@ public final class Network {
                 layers[l].inputGradient = l > 0 ? layers[l - 1].delta : null;
             }
             layers[layers.length - 1].deltaGiven = true;
+            stacks = ChunkedStack.of(network.layers, layers);
         }
 
         public int capacity() {

@@ -99,12 +99,17 @@ public final class Compute implements AutoCloseable {
      * item computes, so the results are those of {@link #forEach}. The parts must write disjoint memory.
      */
     public void forEachItem(int count, Parts parts) {
-        if (workers.length == 0 || count < 2 || !busy.compareAndSet(false, true)) {
-            parts.run(0, count);
+        forEachItem(0, count, parts);
+    }
+
+    /** As {@link #forEachItem(int, Parts)} over the items [from, to). */
+    public void forEachItem(int from, int to, Parts parts) {
+        if (workers.length == 0 || to - from < 2 || !busy.compareAndSet(false, true)) {
+            parts.run(from, to);
             return;
         }
         try {
-            job.setItems(parts, count);
+            job.setItems(parts, from, to);
             dispatch();
         } finally {
             busy.set(false);
@@ -207,10 +212,10 @@ public final class Compute implements AutoCloseable {
             this.failure = null;
         }
 
-        void setItems(Parts parts, int count) {
-            setParts(parts, count, 1);
+        void setItems(Parts parts, int from, int to) {
+            setParts(parts, to, 1);
             this.op = Op.ITEMS;
-            next.set(0);
+            next.set(from);
         }
 
         void runPart(MatMul kernel, int part) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.scratchnet.tensor.Compute;
 import dev.scratchnet.tensor.Shape;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -87,6 +88,51 @@ class ConvNetworkTest {
                     .reduce(new float[0], ConvNetworkTest::concat);
         }
         assertThat(after[1]).as("%d rows", rows).containsExactly(after[0]);
+    }
+
+    /**
+     * Backpropagation as the network runs it, its conv and pooling layers as one {@link ChunkedStack} that
+     * takes each chunk through all of them, against the same layers run one at a time over the whole batch
+     * on the same workspace: the same gradient bits (one chunk at 10 rows, five at 37, on two threads).
+     */
+    @ParameterizedTest
+    @CsvSource({"'1x12x12,conv5x5:4,maxpool2,conv3x3:3:p1,6,5', 10", "'1x12x12,conv5x5:4,maxpool2,conv3x3:3:p1,6,5', 37",
+            "'3x9x9,maxpool2,conv3x3:2,5', 37", "'2x7x6,conv3x3:3:s2:p1,conv1x1:2,maxpool2,4,3', 37"})
+    void theStackGivesTheBitsOfTheLayersOneByOne(String layers, int rows) {
+        Architecture arch = Architecture.parse(layers, Activation.RELU, Activation.SOFTMAX);
+        Random random = new Random(13);
+        Network stacked = Network.create(arch, Init.HE, new Random(14));
+        Network alone = Network.create(arch, Init.HE, new Random(14));
+        float[] x = new float[rows * stacked.inputSize()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = random.nextFloat();
+        }
+        int[] labels = new int[rows];
+        for (int n = 0; n < rows; n++) {
+            labels[n] = n * 3 % stacked.outputSize();
+        }
+        try (Compute compute = new Compute(2)) {
+            new Backprop(stacked, 40).run(compute, x, labels, rows, Cost.CROSS_ENTROPY);
+            Network.Workspace ws = new Network.Workspace(alone, 40, 0f);
+            List<Layer> list = alone.layers();
+            float[] input = x;
+            for (int l = 0; l < list.size(); l++) {
+                list.get(l).forward(compute, input, rows, ws.layers[l]);
+                input = ws.layers[l].output;
+            }
+            LayerBuffers out = ws.layers[list.size() - 1];
+            Cost.CROSS_ENTROPY.outputDelta(Activation.SOFTMAX, out.z, out.output, labels, out.delta, rows,
+                    alone.outputSize());
+            for (int l = list.size() - 1; l >= 0; l--) {
+                list.get(l).backward(compute, l == 0 ? x : ws.layers[l - 1].output, rows, ws.layers[l], 0f, 1f);
+            }
+        }
+        assertThat(ChunkedStack.of(stacked.layers(), new Network.Workspace(stacked, 1).layers)).isNotEmpty()
+                .anyMatch(java.util.Objects::nonNull);
+        for (int p = 0; p < stacked.parameters().size(); p++) {
+            Parameter s = stacked.parameters().get(p);
+            assertThat(s.gradient()).as("%s, %d rows", s.name(), rows).containsExactly(alone.parameters().get(p).gradient());
+        }
     }
 
     private static float[] concat(float[] a, float[] b) {
