@@ -110,6 +110,11 @@ final class BenchCommand implements Callable<Integer> {
                 report.get("network"), epochs, rounds);
         out.printf(Locale.ROOT, "scratchnet: kernel %s, Java %s, %d thread(s)%n", Kernels.best().name(),
                 Runtime.version(), threadCount);
+        for (String name : List.of("numpy", "torch")) {
+            if (!noPeers && available.stream().noneMatch(p -> p.name().equals(name))) {
+                out.printf(Locale.ROOT, "%s: not found, so not measured (it needs %s)%n", name, Peers.NEEDS.get(name));
+            }
+        }
         out.flush();
 
         Map<String, String> peerInfo = new LinkedHashMap<>();

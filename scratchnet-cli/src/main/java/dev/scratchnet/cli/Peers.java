@@ -45,6 +45,11 @@ final class Peers {
         return new Peers(dir);
     }
 
+    /** Each peer by name, with what it needs, for the line {@code bench} prints when one is not found. */
+    static final Map<String, String> NEEDS = Map.of(
+            "numpy", "python3 with numpy on the PATH",
+            "torch", "Debian's PyTorch on the OpenMP OpenBLAS: apt-get install python3-torch libopenblas0-openmp");
+
     /**
      * The peers present on this machine: numpy on the first python3 on the PATH, with OPENBLAS_CORETYPE and
      * OPENBLAS_L2_SIZE removed (they pin an older kernel); PyTorch on Debian's /usr/bin/python3 with the

@@ -108,7 +108,7 @@ public final class Backprop {
         for (int l = last; l >= 0; l--) {
             ChunkedStack stack = ws.stacks[l];
             if (stack != null) { // conv and pooling layers, chunk by chunk through all of them
-                stack.backward(compute, stepScale, decay); // BP2 to BP4
+                stack.backward(compute, rows, stepScale, decay); // BP2 to BP4
                 l = stack.first();
                 continue;
             }

@@ -71,11 +71,11 @@ final class ChunkedStack {
     }
 
     /** Backpropagation through the stack, from the δ of its last layer; see {@link Layer#backward}. */
-    void backward(Compute compute, float stepScale, float decay) {
+    void backward(Compute compute, int rows, float stepScale, float decay) {
         for (int i = layers.length - 1; i >= 0; i--) {
             layers[i].beginBackward(compute, buffers[i]);
         }
-        compute.forEachItem(Patches.chunks(buffers[0].rows), backward);
+        compute.forEachItem(Patches.chunks(rows), backward);
         for (int i = layers.length - 1; i >= 0; i--) {
             layers[i].endBackward(compute, buffers[i], stepScale, decay);
         }

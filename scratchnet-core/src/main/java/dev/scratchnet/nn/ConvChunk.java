@@ -62,4 +62,39 @@ final class ConvChunk {
     private void fold(int from, int to) {
         patches.fold(colGradient, count, gradient, start * patches.input().size(), from, to);
     }
+
+    /**
+     * out [cols × rows] = inᵀ for in [rows × cols]. The weight gradient is computed transposed, cols · δᵀ,
+     * because packing the small δ for that product is far cheaper than packing the large cols for δ · colsᵀ.
+     */
+    static void transpose(float[] in, float[] out, int rows, int cols) {
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                out[c * rows + r] = in[r * cols + c];
+            }
+        }
+    }
+
+    /**
+     * Σ values[from .. from + count), in eight interleaved partial sums added in a fixed order at the end:
+     * one running sum would wait on each addition's latency (a conv layer sums m·OH·OW values per filter).
+     */
+    static float sum(float[] values, int from, int count) {
+        float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f, s4 = 0f, s5 = 0f, s6 = 0f, s7 = 0f;
+        int i = from;
+        for (int end = from + count - 7; i < end; i += 8) {
+            s0 += values[i];
+            s1 += values[i + 1];
+            s2 += values[i + 2];
+            s3 += values[i + 3];
+            s4 += values[i + 4];
+            s5 += values[i + 5];
+            s6 += values[i + 6];
+            s7 += values[i + 7];
+        }
+        for (; i < from + count; i++) {
+            s0 += values[i];
+        }
+        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+    }
 }

@@ -13,8 +13,9 @@ import java.util.Random;
  *
  * <p>By unfolding ({@link Patches}): with cols [C·K·K × N] the patches of all N = OH·OW·m output positions
  * of a chunk of m images, the convolution is the product Z = W · cols [F × N]. A mini-batch of more than 16
- * is cut into chunks of 8, one chunk per thread, each with its own arrays ({@link ConvChunk}); one of up to
- * 16 is one chunk, its products split across the threads. Between conv and pooling layers the batch is kept
+ * is cut into chunks of 8, each with its own arrays ({@link ConvChunk}), taken one at a time by whichever
+ * thread is free and, with the pooling and conv layers next to it, run as one {@link ChunkedStack}; one of up
+ * to 16 is one chunk, its products split across the threads. Between conv and pooling layers the batch is kept
  * innermost, chunk by chunk ([C × H × W × m], see {@link Patches}); a layer that takes the network's input
  * or feeds a dense layer converts from or to one example per row. Weights are [F, C, K, K],
  * {@code layers.N.weight}; biases [F], {@code layers.N.bias}, as in PyTorch's Conv2d.
@@ -111,6 +112,7 @@ public final class ConvLayer implements ChunkedLayer {
     public void forward(Compute compute, float[] input, int rows, LayerBuffers layerBuffers) {
         beginForward(compute, input, rows, layerBuffers);
         compute.forEachItem(((Buffers) layerBuffers).chunks, ((Buffers) layerBuffers).forward);
+        endForward(compute, layerBuffers);
     }
 
     @Override
@@ -186,7 +188,7 @@ public final class ConvLayer implements ChunkedLayer {
         Buffers b = (Buffers) layerBuffers;
         float[] nablaW = stepScale == 0f ? parameters.get(0).gradient() : b.work[WEIGHT_GRADIENT];
         float[] nablaWt = b.sumOfChunks();
-        transpose(nablaWt, nablaW, patches.patchSize(), filters);
+        ConvChunk.transpose(nablaWt, nablaW, patches.patchSize(), filters);
         float[] nablaB = stepScale == 0f ? parameters.get(1).gradient() : b.work[BIAS_GRADIENT];
         for (int f = 0; f < filters; f++) {
             float sum = b.chunk[0].biasGradient[f];
@@ -233,12 +235,12 @@ public final class ConvLayer implements ChunkedLayer {
         }
         compute.abt(chunk.cols, delta, chunk.weightGradientT, patches.patchSize(), filters, n); // BP4: (∂C/∂W)ᵀ = cols · δᵀ [C·K·K × F]
         for (int f = 0; f < filters; f++) {
-            chunk.biasGradient[f] = sum(delta, f * n, n); // BP3, this chunk's share: Σ_N δ_f
+            chunk.biasGradient[f] = ConvChunk.sum(delta, f * n, n); // BP3, this chunk's share: Σ_N δ_f
         }
     }
 
     /**
-     * A convolution's buffers: one {@link Chunk} of arrays per chunk of a mini-batch, so that chunks can run
+     * A convolution's buffers: one {@link ConvChunk} of arrays per chunk of a mini-batch, so that chunks can run
      * on different threads; made once per workspace, so that a step allocates nothing.
      */
     static final class Buffers extends LayerBuffers {
@@ -299,40 +301,5 @@ public final class ConvLayer implements ChunkedLayer {
             }
             return sum;
         }
-    }
-
-    /**
-     * out [cols × rows] = inᵀ for in [rows × cols]. The weight gradient is computed transposed, cols · δᵀ,
-     * because packing the small δ for that product is far cheaper than packing the large cols for δ · colsᵀ.
-     */
-    private static void transpose(float[] in, float[] out, int rows, int cols) {
-        for (int r = 0; r < rows; r++) {
-            for (int c = 0; c < cols; c++) {
-                out[c * rows + r] = in[r * cols + c];
-            }
-        }
-    }
-
-    /**
-     * Σ values[from .. from + count), in eight interleaved partial sums added in a fixed order at the end:
-     * one running sum would wait on each addition's latency (a conv layer sums m·OH·OW values per filter).
-     */
-    private static float sum(float[] values, int from, int count) {
-        float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f, s4 = 0f, s5 = 0f, s6 = 0f, s7 = 0f;
-        int i = from;
-        for (int end = from + count - 7; i < end; i += 8) {
-            s0 += values[i];
-            s1 += values[i + 1];
-            s2 += values[i + 2];
-            s3 += values[i + 3];
-            s4 += values[i + 4];
-            s5 += values[i + 5];
-            s6 += values[i + 6];
-            s7 += values[i + 7];
-        }
-        for (; i < from + count; i++) {
-            s0 += values[i];
-        }
-        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
     }
 }

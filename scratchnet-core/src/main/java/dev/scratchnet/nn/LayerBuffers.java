@@ -26,7 +26,7 @@ public sealed class LayerBuffers permits ConvLayer.Buffers, MaxPoolLayer.Buffers
     final int[] indices;
     float[] inputGradient;
     boolean deltaGiven;
-    /** The examples of the last forward pass. */
+    /** The examples of the last forward pass of a conv or pooling layer (set by its begin). */
     int rows;
     private final int capacity;
 

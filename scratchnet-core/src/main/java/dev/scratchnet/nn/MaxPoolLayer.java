@@ -157,7 +157,7 @@ public final class MaxPoolLayer implements ChunkedLayer {
     @Override
     public void forward(Compute compute, float[] x, int rows, LayerBuffers layerBuffers) {
         beginForward(compute, x, rows, layerBuffers);
-        items(compute, 0, Patches.chunks(rows) * input.channels(), ((Buffers) layerBuffers).forward);
+        compute.forEachItem(0, Patches.chunks(rows) * input.channels(), ((Buffers) layerBuffers).forward);
         endForward(compute, layerBuffers);
     }
 
@@ -177,21 +177,21 @@ public final class MaxPoolLayer implements ChunkedLayer {
     @Override
     public void forwardChunk(LayerBuffers layerBuffers, int j) {
         Buffers b = (Buffers) layerBuffers;
-        items(b.compute, j * input.channels(), (j + 1) * input.channels(), b.forward);
+        b.compute.forEachItem(j * input.channels(), (j + 1) * input.channels(), b.forward);
     }
 
     @Override
     public void endForward(Compute compute, LayerBuffers layerBuffers) {
         Buffers b = (Buffers) layerBuffers;
         if (!batchInnerOut) { // else each item has applied σ to its outputs; here they are one example per row
-            run(compute, b.rows * output.size(), b.activate); // element-wise, so in parts of any size
+            compute.forEach(b.rows * output.size(), b.activate); // element-wise, so in parts of any size
         }
     }
 
     @Override
     public void backward(Compute compute, float[] x, int rows, LayerBuffers layerBuffers, float stepScale, float decay) {
         beginBackward(compute, layerBuffers);
-        items(compute, 0, Patches.chunks(rows) * input.channels(), ((Buffers) layerBuffers).backward);
+        compute.forEachItem(0, Patches.chunks(rows) * input.channels(), ((Buffers) layerBuffers).backward);
         endBackward(compute, layerBuffers, stepScale, decay);
     }
 
@@ -200,7 +200,7 @@ public final class MaxPoolLayer implements ChunkedLayer {
         Buffers b = (Buffers) layerBuffers;
         b.compute = compute;
         if (!b.deltaGiven && !batchInnerOut) { // δ from the dense layer after, all there; else item by item
-            run(compute, b.rows * output.size(), b.derivative);
+            compute.forEach(b.rows * output.size(), b.derivative);
         }
         b.routeIn = batchInnerOut ? b.delta() : b.work[Z]; // each item takes its δ to chunks itself
         b.routeOut = b.inputGradient == null ? null : batchInnerIn ? b.inputGradient : b.work[INPUT_GRADIENT];
@@ -209,7 +209,7 @@ public final class MaxPoolLayer implements ChunkedLayer {
     @Override
     public void backwardChunk(LayerBuffers layerBuffers, int j) {
         Buffers b = (Buffers) layerBuffers;
-        items(b.compute, j * input.channels(), (j + 1) * input.channels(), b.backward);
+        b.compute.forEachItem(j * input.channels(), (j + 1) * input.channels(), b.backward);
     }
 
     @Override
@@ -217,24 +217,6 @@ public final class MaxPoolLayer implements ChunkedLayer {
         Buffers b = (Buffers) layerBuffers;
         if (b.routeOut != null && !batchInnerIn) {
             Patches.fromChunks(b.routeOut, b.inputGradient, b.rows, input.size());
-        }
-    }
-
-    /** The chunks × channels, one at a time to each free thread (the test's reference calls come without a pool). */
-    private static void items(Compute compute, int from, int to, Compute.Parts parts) {
-        if (compute == null) {
-            parts.run(from, to);
-        } else {
-            compute.forEachItem(from, to, parts);
-        }
-    }
-
-    /** Element-wise parts on the pool (the test's reference calls come without one). */
-    private static void run(Compute compute, int items, Compute.Parts parts) {
-        if (compute == null) {
-            parts.run(0, items);
-        } else {
-            compute.forEach(items, parts);
         }
     }
 

@@ -12,8 +12,8 @@ import java.util.Arrays;
  * [C × H × W × m] (element (n, c, y, x) at ((c·H + y)·W + x)·m + n), so that every row below is a run of
  * whole blocks of m values. A mini-batch of more than {@value #WHOLE} images is cut into chunks of
  * {@value #CHUNK} (the last one shorter), each laid out so on its own, one after another: chunk j holds the
- * examples [j·{@value #CHUNK}, j·{@value #CHUNK} + m_j) at offset j·{@value #CHUNK}·C·H·W. A layer works
- * chunk by chunk, one chunk per thread, so that a chunk's unfolded patches are still in the core's cache
+ * examples [j·{@value #CHUNK}, j·{@value #CHUNK} + m_j) at offset j·{@value #CHUNK}·C·H·W. Layers work
+ * chunk by chunk, each chunk on one thread ({@link ChunkedStack}), so that a chunk's unfolded patches are still in the core's cache
  * when its product reads them (at m = 64 the book's second conv layer unfolds 8 MB, a chunk of 8 1 MB).
  * A mini-batch of up to {@value #WHOLE} is one chunk, its products split across the threads instead.
  *

@@ -87,13 +87,13 @@ public interface Elementwise {
         @Override
         public void maxPool2(float[] x, int corner, int row, int m, int blocks, float[] z, int[] winners, int at) {
             for (int b = 0; b < blocks; b++, corner += 2 * m, at += m) {
-                maxPool2(x, corner, row, m, 0, m, z, winners, at);
+                maxPool2Examples(x, corner, row, m, 0, m, z, winners, at);
             }
         }
 
         /** Examples [from, to) of the block at {@code corner}. */
-        static void maxPool2(float[] x, int corner, int row, int m, int from, int to, float[] z, int[] winners,
-                             int at) {
+        static void maxPool2Examples(float[] x, int corner, int row, int m, int from, int to, float[] z,
+                                     int[] winners, int at) {
             for (int n = from; n < to; n++) {
                 int i = corner + n;
                 int best = i;

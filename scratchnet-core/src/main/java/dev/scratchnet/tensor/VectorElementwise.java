@@ -130,7 +130,7 @@ final class VectorElementwise implements Elementwise {
                 best.intoArray(winners, at + n);
             }
             if (n < m) {
-                Elementwise.Scalar.maxPool2(x, corner, row, m, n, m, z, winners, at);
+                Elementwise.Scalar.maxPool2Examples(x, corner, row, m, n, m, z, winners, at);
             }
         }
     }

@@ -120,6 +120,32 @@ class ElementwiseTest {
         }
     }
 
+    /**
+     * The same once C2 has compiled the SIMD kernel (the cases above run it mostly interpreted, on the
+     * Vector API's Java fallback), on an input that ends exactly where the last block does.
+     */
+    @Test
+    void compiledSimdMaxPoolingPicksTheScalarWinners() {
+        Random random = new Random(14);
+        int m = 8;
+        int blocks = 12;
+        int row = 2 * blocks * m;
+        float[] x = new float[2 * row];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = random.nextInt(4) == 0 ? 0f : (float) random.nextGaussian();
+        }
+        float[] simd = new float[blocks * m];
+        int[] simdWinners = new int[simd.length];
+        for (int round = 0; round < 30_000; round++) {
+            Kernels.elementwise().maxPool2(x, 0, row, m, blocks, simd, simdWinners, 0);
+        }
+        float[] scalar = new float[simd.length];
+        int[] scalarWinners = new int[simd.length];
+        new Elementwise.Scalar().maxPool2(x, 0, row, m, blocks, scalar, scalarWinners, 0);
+        assertThat(simdWinners).containsExactly(scalarWinners);
+        assertThat(simd).containsExactly(scalar);
+    }
+
     @Test
     void simdAndScalarAddToGiveIdenticalBitsAndTouchOnlyTheirRange() {
         Random random = new Random(12);
