@@ -94,6 +94,12 @@ final class VectorMatMul implements MatMul {
                 for (int panel = 0; panel < panels; panel++) {
                     int j = colFrom + panel * NR, width = Math.min(NR, colTo - j), bi = panel * NR * kc;
                     int i = i0;
+                    if (width <= L) { // a last panel of one vector's width or less: its other half is zeros
+                        for (; i + 6 <= i1; i += 6) {
+                            tile6Half(a, i * ars + p0 * aps, ars, aps, packedB, bi, kc, s.tile);
+                            merge(s.tile, 6, c, i, j, width, n, alpha, add);
+                        }
+                    }
                     for (; i + 6 <= i1; i += 6) {
                         tile6(a, i * ars + p0 * aps, ars, aps, packedB, bi, kc, s.tile);
                         merge(s.tile, 6, c, i, j, width, n, alpha, add);
@@ -191,6 +197,27 @@ final class VectorMatMul implements MatMul {
         c30.intoArray(tile, 3 * NR); c31.intoArray(tile, 3 * NR + L);
         c40.intoArray(tile, 4 * NR); c41.intoArray(tile, 4 * NR + L);
         c50.intoArray(tile, 5 * NR); c51.intoArray(tile, 5 * NR + L);
+    }
+
+    /** {@link #tile6} for the first L columns of the panel alone: the same sums, half the multiply-adds. */
+    private static void tile6Half(float[] a, int ai, int rs, int ps, float[] bp, int bi, int kc, float[] tile) {
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0;
+        int r2 = 2 * rs, r3 = 3 * rs, r4 = 4 * rs, r5 = 5 * rs;
+        for (int end = bi + kc * NR; bi < end; bi += NR, ai += ps) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            c0 = FloatVector.broadcast(S, a[ai]).fma(b0, c0);
+            c1 = FloatVector.broadcast(S, a[ai + rs]).fma(b0, c1);
+            c2 = FloatVector.broadcast(S, a[ai + r2]).fma(b0, c2);
+            c3 = FloatVector.broadcast(S, a[ai + r3]).fma(b0, c3);
+            c4 = FloatVector.broadcast(S, a[ai + r4]).fma(b0, c4);
+            c5 = FloatVector.broadcast(S, a[ai + r5]).fma(b0, c5);
+        }
+        c0.intoArray(tile, 0);
+        c1.intoArray(tile, NR);
+        c2.intoArray(tile, 2 * NR);
+        c3.intoArray(tile, 3 * NR);
+        c4.intoArray(tile, 4 * NR);
+        c5.intoArray(tile, 5 * NR);
     }
 
     private static void tile4(float[] a, int ai, int rs, int ps, float[] bp, int bi, int kc, float[] tile) {
