@@ -11,21 +11,22 @@ import org.junit.jupiter.api.Test;
 class ComputeTest {
 
     /**
-     * Every item runs exactly once, each as a range of one, and both threads take some: the calling thread
-     * waits on its first item until a worker has taken one, so neither can take them all.
+     * Every item runs exactly once, each as a range of one, and both threads take some: whichever thread
+     * runs an item first holds it until the other has taken one of the rest, so neither can take them all
+     * (a thread that never came would fail the test after ten seconds rather than hang it).
      */
     @Test
     void forEachItemRunsEveryItemOnceAcrossTheThreads() {
         int count = 64;
         AtomicIntegerArray runs = new AtomicIntegerArray(count);
         Set<Thread> threads = ConcurrentHashMap.newKeySet();
-        Thread caller = Thread.currentThread();
+        long deadline = System.nanoTime() + 10_000_000_000L;
         try (Compute compute = new Compute(2)) {
             compute.forEachItem(count, (from, to) -> {
                 assertThat(to).isEqualTo(from + 1);
                 threads.add(Thread.currentThread());
                 runs.incrementAndGet(from);
-                while (Thread.currentThread() == caller && threads.size() < 2) {
+                while (threads.size() < 2 && System.nanoTime() < deadline) {
                     Thread.onSpinWait();
                 }
             });
