@@ -19,11 +19,16 @@ import picocli.CommandLine.Spec;
 /** {@code scratchnet ensemble}: several models voting, as the book's chapter 6 does with five conv nets. */
 @Command(name = "ensemble", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Each model's accuracy, then the ensemble's by plurality vote (ties: the larger summed",
-            "probability), then the digits the ensemble still gets wrong."})
+            "probability) or by averaged probability (--vote mean), then the digits the ensemble still gets wrong."})
 final class EnsembleCommand implements Callable<Integer> {
 
     @Option(names = "--model", paramLabel = "FILE", required = true, description = "A model saved by train; give it once per model.")
     List<Path> models;
+
+    @Option(names = "--vote", paramLabel = "RULE", defaultValue = "plurality",
+            description = "plurality (one vote per model, ties to the larger summed probability; the book's) or "
+                    + "mean (the largest averaged probability). Default: plurality.")
+    String vote;
 
     @Mixin
     EvaluationOptions options = new EvaluationOptions();
@@ -33,9 +38,10 @@ final class EnsembleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Ensemble.Rule rule = Ensemble.Rule.parse(vote);
         int threadCount = Threads.count(options.threads);
         List<ModelFile.Model> loaded = Models.load(models);
-        Ensemble ensemble = Models.ensemble(loaded);
+        Ensemble ensemble = new Ensemble(Models.ensemble(loaded).members(), rule);
         var dataset = options.spec(loaded.get(0));
         Dataset chosen = options.choose(loaded.get(0), spec.commandLine().getErr());
         Ensemble.Result result;
@@ -49,6 +55,8 @@ final class EnsembleCommand implements Callable<Integer> {
                     loaded.get(m).network().architecture().text(), 100 * result.memberAccuracy()[m],
                     Math.round(result.memberAccuracy()[m] * result.total()), result.total());
         }
+        out.printf(Locale.ROOT, "Vote: %s%n", rule == Ensemble.Rule.MEAN ? "mean (the largest averaged probability)"
+                : "plurality (ties: the larger summed probability)");
         out.printf(Locale.ROOT, "ensemble: %.2f%% (%d / %d)%n", 100 * result.accuracy(), result.correct(), result.total());
         out.printf(Locale.ROOT, "Still wrong (%d): index, true label -> vote [each model's digit]%n", result.mistakes().size());
         for (Ensemble.Mistake mistake : result.mistakes()) {

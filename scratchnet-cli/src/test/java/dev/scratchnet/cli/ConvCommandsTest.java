@@ -71,7 +71,16 @@ class ConvCommandsTest {
         Cli ensemble = Cli.run("ensemble", "--model", dir.resolve("a.safetensors").toString(), "--model",
                 dir.resolve("c.safetensors").toString(), "--data", data.toString());
         assertThat(ensemble.exit()).as(ensemble.err()).isZero();
-        assertThat(ensemble.out()).contains("model 1: ", "model 2: ", "ensemble: ", "Still wrong");
+        assertThat(ensemble.out()).contains("model 1: ", "model 2: ", "Vote: plurality", "ensemble: ", "Still wrong");
+        Cli mean = Cli.run("ensemble", "--vote", "mean", "--model", dir.resolve("a.safetensors").toString(), "--model",
+                dir.resolve("c.safetensors").toString(), "--data", data.toString());
+        assertThat(mean.exit()).as(mean.err()).isZero();
+        assertThat(mean.out()).contains("Vote: mean", "ensemble: ");
+        Cli bad = Cli.run("ensemble", "--vote", "soft", "--model", dir.resolve("a.safetensors").toString(), "--data",
+                data.toString());
+        assertThat(bad.exit()).isNotZero();
+        assertThat(bad.errLines()).hasSize(1);
+        assertThat(bad.err()).contains("unknown vote 'soft'", "plurality, mean");
 
         Path image = dir.resolve("digit.png");
         BufferedImage img = new BufferedImage(28, 28, BufferedImage.TYPE_INT_RGB);

@@ -2,21 +2,45 @@ package dev.scratchnet.train;
 
 import dev.scratchnet.data.Dataset;
 import dev.scratchnet.nn.Network;
+import dev.scratchnet.tensor.Names;
 import dev.scratchnet.tensor.Compute;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Several networks voting, as the book's chapter 6 does with five conv nets (99.67%): each member's digit
- * counts one vote, the most votes win, and a tie goes to the tied class with the larger summed probability.
- * The ensemble's probabilities are the members' averaged.
+ * Several networks voting, as the book's chapter 6 does with five conv nets (99.67%): by default each
+ * member's digit counts one vote, the most votes win, and a tie goes to the tied class with the larger summed
+ * probability ({@link Rule#PLURALITY}); {@link Rule#MEAN} answers the class of the largest averaged
+ * probability instead (soft voting). The ensemble's probabilities are the members' averaged.
  */
 public final class Ensemble {
 
-    private final List<Network> members;
+    /** How the members' outputs become one digit. */
+    public enum Rule {
+        /** One vote per member, ties to the larger summed probability (the book's vote). */
+        PLURALITY,
+        /** The largest averaged probability (soft voting); ties to the lower digit. */
+        MEAN;
 
-    /** Members must take the same input and have as many outputs. */
+        public String id() {
+            return Names.id(this);
+        }
+
+        public static Rule parse(String id) {
+            return Names.parse(Rule.class, "vote", id);
+        }
+    }
+
+    private final List<Network> members;
+    private final Rule rule;
+
+    /** A plurality vote; members must take the same input and have as many outputs. */
     public Ensemble(List<Network> members) {
+        this(members, Rule.PLURALITY);
+    }
+
+    /** Members voting by {@code rule}; they must take the same input and have as many outputs. */
+    public Ensemble(List<Network> members, Rule rule) {
         if (members.isEmpty()) {
             throw new IllegalArgumentException("an ensemble needs at least one model");
         }
@@ -29,6 +53,11 @@ public final class Ensemble {
             }
         }
         this.members = List.copyOf(members);
+        this.rule = java.util.Objects.requireNonNull(rule, "rule");
+    }
+
+    public Rule rule() {
+        return rule;
     }
 
     /** The ensemble's answer for one input: its digit, averaged probabilities, and each member's digit. */
@@ -73,7 +102,8 @@ public final class Ensemble {
         }
         int best = 0;
         for (int k = 1; k < classes; k++) {
-            if (votes[k] > votes[best] || votes[k] == votes[best] && mean[k] > mean[best]) {
+            boolean moreVotes = votes[k] > votes[best] || votes[k] == votes[best] && mean[k] > mean[best];
+            if (rule == Rule.MEAN ? mean[k] > mean[best] : moreVotes) {
                 best = k;
             }
         }

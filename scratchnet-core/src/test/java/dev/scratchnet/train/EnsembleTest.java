@@ -1,0 +1,54 @@
+package dev.scratchnet.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.scratchnet.nn.Activation;
+import dev.scratchnet.nn.Architecture;
+import dev.scratchnet.nn.DenseLayer;
+import dev.scratchnet.nn.Network;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class EnsembleTest {
+
+    /** A one-input softmax net whose answer is {@code probabilities} whatever the input (zero weights). */
+    private static Network answering(double... probabilities) {
+        Network net = new Network(Architecture.parse("1," + probabilities.length, Activation.SIGMOID, Activation.SOFTMAX));
+        float[] biases = ((DenseLayer) net.layers().get(0)).biases();
+        for (int k = 0; k < probabilities.length; k++) {
+            biases[k] = (float) Math.log(probabilities[k]);
+        }
+        return net;
+    }
+
+    private final List<Network> members = List.of(answering(0.5, 0.45, 0.05), answering(0.5, 0.45, 0.05),
+            answering(0.01, 0.98, 0.01));
+
+    @Test
+    void pluralityCountsOneVotePerMember() {
+        Ensemble.Vote vote = new Ensemble(members).vote(new float[] {0.3f});
+        assertThat(vote.digits()).containsExactly(0, 0, 1);
+        assertThat(vote.digit()).isZero();
+    }
+
+    @Test
+    void meanTakesTheLargestAveragedProbability() {
+        Ensemble.Vote vote = new Ensemble(members, Ensemble.Rule.MEAN).vote(new float[] {0.3f});
+        assertThat(vote.digit()).isEqualTo(1); // (0.45 + 0.45 + 0.98) / 3 against (0.5 + 0.5 + 0.01) / 3
+        assertThat(vote.probabilities()[1]).isCloseTo(0.6267f, org.assertj.core.data.Offset.offset(1e-4f));
+    }
+
+    @Test
+    void aTiedPluralityGoesToTheLargerSummedProbability() {
+        Ensemble ensemble = new Ensemble(List.of(answering(0.6, 0.3, 0.1), answering(0.2, 0.7, 0.1)));
+        assertThat(ensemble.vote(new float[] {0f}).digit()).isEqualTo(1);
+    }
+
+    @Test
+    void rulesParseByTheirNamesAndRefuseOthersWithTheList() {
+        assertThat(Ensemble.Rule.parse("mean")).isEqualTo(Ensemble.Rule.MEAN);
+        assertThat(Ensemble.Rule.parse("plurality")).isEqualTo(Ensemble.Rule.PLURALITY);
+        assertThatThrownBy(() -> Ensemble.Rule.parse("soft")).hasMessageContaining("[plurality, mean]");
+    }
+}
