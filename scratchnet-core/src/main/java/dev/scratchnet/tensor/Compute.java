@@ -7,8 +7,11 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * A matrix-multiply kernel and the fixed pool of threads that shares large products.
  *
- * <p>A product is split by rows of C into one part per thread when it is large enough to pay for the
- * hand-off; small products (such as those of a mini-batch of 10) stay on the calling thread. The pool's
+ * <p>A product large enough to pay for the hand-off is shared: a product of few rows (a mini-batch's
+ * forward pass, BP2) and every weight gradient go out in items of whole packed panels of columns, each
+ * thread taking the next item not yet taken and packing only its own columns of B; other products are split
+ * by rows of C, one part per thread. Small products (such as those of a mini-batch of 10) stay on the calling
+ * thread. The pool's
  * workers spin briefly, then park, and dispatching a product allocates nothing. One product runs on the
  * pool at a time; a caller that finds the pool busy computes on its own thread, so sharing a Compute
  * between threads is safe. Results do not depend on the thread count (see {@link MatMul}).
@@ -25,18 +28,22 @@ public final class Compute implements AutoCloseable {
     static final long PARALLEL_MIN_WORK = 1L << 17;
     static final long PARALLEL_MIN_WORK_512 = 1L << 18;
     /** A·Bᵀ products with fewer rows than this are split by columns instead. */
-    private static final int MIN_ROWS_PER_PART = 8;
+    static final int MIN_ROWS_PER_PART = 8;
     /**
      * A·B products with fewer rows than this (a convolution's filters times its unfolded patches) are split
      * by columns, so that each part packs only its columns of B and keeps the full height of its tiles.
      */
     static final int COLUMN_SPLIT_ROWS = 64;
+    /** A·B and A·Bᵀ products shared by the pool with fewer rows than this go out in column items. */
+    static final int COLUMN_ITEMS_BELOW_ROWS = 256;
+    /** Column items are multiples of this many columns: whole packed panels at either vector width. */
+    static final int COLUMN_ITEM_UNIT = 32;
     private static final long SPIN_NANOS = 200_000;
 
     private final MatMul kernel;
     private final long minParallelWork;
     private final Worker[] workers;
-    private final Job job = new Job();
+    private final ComputeJob job = new ComputeJob();
     private final AtomicBoolean busy = new AtomicBoolean();
     private final AtomicInteger pending = new AtomicInteger();
     private volatile int generation;
@@ -118,7 +125,7 @@ public final class Compute implements AutoCloseable {
 
     /** C[m×n] = A[m×k]·B[k×n], or C += A·B when {@code accumulate}. */
     public void ab(float[] a, float[] b, float[] c, int m, int n, int k, boolean accumulate) {
-        run(Op.AB, a, b, c, m, n, k, 1f, accumulate);
+        run(ComputeJob.Op.AB, a, b, c, m, n, k, 1f, accumulate);
     }
 
     /** C[m×n] = Aᵀ·B with A [k×m] and B [k×n]. */
@@ -128,16 +135,16 @@ public final class Compute implements AutoCloseable {
 
     /** C[m×n] = α·Aᵀ·B, or C += α·Aᵀ·B when {@code accumulate}. */
     public void atb(float[] a, float[] b, float[] c, int m, int n, int k, float alpha, boolean accumulate) {
-        run(Op.ATB, a, b, c, m, n, k, alpha, accumulate);
+        run(ComputeJob.Op.ATB, a, b, c, m, n, k, alpha, accumulate);
     }
 
     /** C[m×n] = A·Bᵀ with A [m×k] and B [n×k]. */
     public void abt(float[] a, float[] b, float[] c, int m, int n, int k) {
-        run(Op.ABT, a, b, c, m, n, k, 1f, false);
+        run(ComputeJob.Op.ABT, a, b, c, m, n, k, 1f, false);
     }
 
-    private void run(Op op, float[] a, float[] b, float[] c, int m, int n, int k, float alpha, boolean accumulate) {
-        boolean splittable = m >= MIN_ROWS_PER_PART * 2 || op != Op.ATB && n >= 16;
+    private void run(ComputeJob.Op op, float[] a, float[] b, float[] c, int m, int n, int k, float alpha, boolean accumulate) {
+        boolean splittable = m >= MIN_ROWS_PER_PART * 2 || op != ComputeJob.Op.ATB && n >= 16;
         boolean parallel = workers.length > 0 && (long) m * n * k >= minParallelWork && splittable
                 && busy.compareAndSet(false, true);
         if (!parallel) {
@@ -145,11 +152,32 @@ public final class Compute implements AutoCloseable {
             return;
         }
         try {
-            job.set(op, a, b, c, m, n, k, alpha, accumulate, workers.length + 1);
+            job.set(op, a, b, c, m, n, k, alpha, accumulate, workers.length + 1,
+                    byColumns(op, m, n) ? columnItem(op, m, n) : 0);
             dispatch();
         } finally {
             busy.set(false);
         }
+    }
+
+    /**
+     * Whether a shared product goes out in column items (each thread taking the next range of columns of C
+     * not yet taken, and packing only those columns of B) rather than one range of rows per thread, which
+     * would have each thread pack all of B: products of few rows (a mini-batch's forward pass, a conv layer's
+     * W · cols) and weight gradients whose every row would read all of B.
+     */
+    private static boolean byColumns(ComputeJob.Op op, int m, int n) {
+        return n >= 2 * COLUMN_ITEM_UNIT && (op == ComputeJob.Op.ATB || m < COLUMN_ITEMS_BELOW_ROWS);
+    }
+
+    /**
+     * Columns per item: about four items per thread, a multiple of the packed panels' width (of 4, the dot
+     * products' tile, for an A·Bᵀ of too few rows to pack).
+     */
+    private int columnItem(ComputeJob.Op op, int m, int n) {
+        int unit = op == ComputeJob.Op.ABT && m < 2 * MIN_ROWS_PER_PART ? 4 : COLUMN_ITEM_UNIT;
+        int per = (n + 4 * threads() - 1) / (4 * threads());
+        return (per + unit - 1) / unit * unit;
     }
 
     /** Hands the job set to the workers, does the last part itself, and waits for theirs. */
@@ -173,95 +201,6 @@ public final class Compute implements AutoCloseable {
         closed = true;
         for (Worker w : workers) {
             LockSupport.unpark(w.thread);
-        }
-    }
-
-    private enum Op { AB, ATB, ABT, PARTS, ITEMS }
-
-    /** The product being shared; written by the caller before it bumps {@code generation}. */
-    private static final class Job {
-        private Op op;
-        private float[] a, b, c;
-        private int m, n, k, parts;
-        private float alpha;
-        private boolean accumulate;
-        private Parts work;
-        private final AtomicInteger next = new AtomicInteger();
-        private volatile Throwable failure;
-
-        void set(Op op, float[] a, float[] b, float[] c, int m, int n, int k, float alpha, boolean accumulate,
-                 int parts) {
-            this.alpha = alpha;
-            this.op = op;
-            this.a = a;
-            this.b = b;
-            this.c = c;
-            this.m = m;
-            this.n = n;
-            this.k = k;
-            this.accumulate = accumulate;
-            this.parts = parts;
-            this.failure = null;
-        }
-
-        void setParts(Parts parts, int count, int threads) {
-            this.op = Op.PARTS;
-            this.work = parts;
-            this.m = count;
-            this.parts = threads;
-            this.failure = null;
-        }
-
-        void setItems(Parts parts, int from, int to) {
-            setParts(parts, to, 1);
-            this.op = Op.ITEMS;
-            next.set(from);
-        }
-
-        void runPart(MatMul kernel, int part) {
-            try {
-                if (op == Op.ITEMS) {
-                    for (int item = next.getAndIncrement(); item < m; item = next.getAndIncrement()) {
-                        work.run(item, item + 1);
-                    }
-                } else if (op == Op.PARTS) {
-                    work.run((int) ((long) m * part / parts), (int) ((long) m * (part + 1) / parts)); // m may be a whole tensor's length
-                } else if (op == Op.ABT && m < 2 * MIN_ROWS_PER_PART) {
-                    // Few rows: split the columns, on multiples of 4 to keep the kernel's tiles.
-                    kernel.abt(a, b, c, m, 0, m, boundary(n, part), boundary(n, part + 1), n, k);
-                } else if (op == Op.AB && m < COLUMN_SPLIT_ROWS) {
-                    kernel.abColumns(a, b, c, m, boundary(n, part), boundary(n, part + 1), n, k, accumulate);
-                } else {
-                    compute(kernel, op, a, b, c, boundary(m, part), boundary(m, part + 1), m, n, k, alpha, accumulate);
-                }
-            } catch (Throwable t) {
-                failure = t;
-            }
-        }
-
-        /** Where part p of {@code size} starts: a multiple of 4, except the end. */
-        private int boundary(int size, int part) {
-            return part >= parts ? size : Math.min(size, (size * part / parts) & ~3);
-        }
-
-        void compute(MatMul kernel, Op op, float[] a, float[] b, float[] c,
-                     int from, int to, int m, int n, int k, float alpha, boolean accumulate) {
-            switch (op) {
-                case AB -> kernel.ab(a, b, c, from, to, n, k, accumulate);
-                case ATB -> kernel.atb(a, b, c, from, to, m, n, k, alpha, accumulate);
-                case ABT -> kernel.abt(a, b, c, m, from, to, 0, n, n, k);
-                default -> throw new IllegalStateException(op.name());
-            }
-        }
-
-        void rethrow() {
-            Throwable t = failure;
-            if (t instanceof RuntimeException e) {
-                throw e;
-            }
-            if (t instanceof Error e) {
-                throw e;
-            }
         }
     }
 

@@ -65,6 +65,24 @@ public final class ReferenceMatMul implements MatMul {
     }
 
     @Override
+    public void atbColumns(float[] a, float[] b, float[] c, int m, int colFrom, int colTo, int n, int k, float alpha,
+                           boolean accumulate) {
+        for (int i = 0; i < m; i++) {
+            int ci = i * n;
+            if (!accumulate) {
+                java.util.Arrays.fill(c, ci + colFrom, ci + colTo, 0f);
+            }
+            for (int p = 0; p < k; p++) {
+                float api = alpha * a[p * m + i];
+                int bp = p * n;
+                for (int j = colFrom; j < colTo; j++) {
+                    c[ci + j] = Math.fma(api, b[bp + j], c[ci + j]);
+                }
+            }
+        }
+    }
+
+    @Override
     public void abt(float[] a, float[] b, float[] c, int m, int rowFrom, int rowTo, int colFrom, int colTo, int n,
                     int k) {
         for (int i = rowFrom; i < rowTo; i++) {
