@@ -7,7 +7,7 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * A matrix-multiply kernel and the fixed pool of threads that shares large products.
  *
- * <p>A product large enough to pay for the hand-off is shared: a product of few rows (a mini-batch's
+ * <p>A product large enough to pay for the hand-off is shared: a packed product of few rows (a mini-batch's
  * forward pass, BP2) and every weight gradient go out in items of whole packed panels of columns, each
  * thread taking the next item not yet taken and packing only its own columns of B; other products are split
  * by rows of C, one part per thread. Small products (such as those of a mini-batch of 10) stay on the calling
@@ -153,7 +153,7 @@ public final class Compute implements AutoCloseable {
         }
         try {
             job.set(op, a, b, c, m, n, k, alpha, accumulate, workers.length + 1,
-                    byColumns(op, m, n) ? columnItem(op, m, n) : 0);
+                    byColumns(op, m, n) ? columnItem(n) : 0);
             dispatch();
         } finally {
             busy.set(false);
@@ -167,17 +167,16 @@ public final class Compute implements AutoCloseable {
      * W · cols) and weight gradients whose every row would read all of B.
      */
     private static boolean byColumns(ComputeJob.Op op, int m, int n) {
+        if (op == ComputeJob.Op.ABT && m < 2 * MIN_ROWS_PER_PART) {
+            return false; // dot products, no packing: split in two halves of columns
+        }
         return n >= 2 * COLUMN_ITEM_UNIT && (op == ComputeJob.Op.ATB || m < COLUMN_ITEMS_BELOW_ROWS);
     }
 
-    /**
-     * Columns per item: about four items per thread, a multiple of the packed panels' width (of 4, the dot
-     * products' tile, for an A·Bᵀ of too few rows to pack).
-     */
-    private int columnItem(ComputeJob.Op op, int m, int n) {
-        int unit = op == ComputeJob.Op.ABT && m < 2 * MIN_ROWS_PER_PART ? 4 : COLUMN_ITEM_UNIT;
+    /** Columns per item: about four items per thread, a multiple of the packed panels' width. */
+    private int columnItem(int n) {
         int per = (n + 4 * threads() - 1) / (4 * threads());
-        return (per + unit - 1) / unit * unit;
+        return (per + COLUMN_ITEM_UNIT - 1) / COLUMN_ITEM_UNIT * COLUMN_ITEM_UNIT;
     }
 
     /** Hands the job set to the workers, does the last part itself, and waits for theirs. */

@@ -107,22 +107,17 @@ final class VectorMatMul implements MatMul {
                             merge(s.tile, 6, c, i, j, width, n, alpha, add);
                         }
                     }
-                    boolean whole = width == NR; // a whole panel's sums go straight into C, a part through the tile
-                    float[] out = whole ? c : s.tile;
-                    int on = whole ? n : NR;
-                    float scale = whole ? alpha : 1f;
-                    boolean into = whole && add;
                     for (int end = i0 + 6 * sixes; i < end; i += 6) {
-                        tile6(a, i * ars + p0 * aps, ars, aps, packedB, bi, kc, out, whole ? i * n + j : 0, on, scale, into);
-                        merge(s.tile, whole ? 0 : 6, c, i, j, width, n, alpha, add);
+                        tile6(a, i * ars + p0 * aps, ars, aps, packedB, bi, kc, s.tile);
+                        merge(s.tile, 6, c, i, j, width, n, alpha, add);
                     }
                     for (; i + 4 <= i1; i += 4) {
-                        tile4(a, i * ars + p0 * aps, ars, aps, packedB, bi, kc, out, whole ? i * n + j : 0, on, scale, into);
-                        merge(s.tile, whole ? 0 : 4, c, i, j, width, n, alpha, add);
+                        tile4(a, i * ars + p0 * aps, ars, aps, packedB, bi, kc, s.tile);
+                        merge(s.tile, 4, c, i, j, width, n, alpha, add);
                     }
                     for (; i < i1; i++) {
-                        tile1(a, i * ars + p0 * aps, aps, packedB, bi, kc, out, whole ? i * n + j : 0, scale, into);
-                        merge(s.tile, whole ? 0 : 1, c, i, j, width, n, alpha, add);
+                        tile1(a, i * ars + p0 * aps, aps, packedB, bi, kc, s.tile);
+                        merge(s.tile, 1, c, i, j, width, n, alpha, add);
                     }
                 }
             }
@@ -173,29 +168,27 @@ final class VectorMatMul implements MatMul {
         }
     }
 
-    /**
-     * Adds (or writes) α times the tile's sums into C's rows [i, i + rows), columns [j, j + width): a panel
-     * cut short by the edge of C, whose tile was computed whole into {@code tile}.
-     */
+    /** Adds (or writes) α times a tile of sums into C's rows [i, i + rows), columns [j, j + width). */
     private static void merge(float[] tile, int rows, float[] c, int i, int j, int width, int n, float alpha,
                               boolean add) {
         for (int r = 0; r < rows; r++) {
             int ci = (i + r) * n + j, t = r * NR;
-            for (int jj = 0; jj < width; jj++) {
-                float sum = alpha * tile[t + jj];
-                c[ci + jj] = add ? c[ci + jj] + sum : sum;
+            if (width == NR) {
+                for (int v = 0; v < NR; v += L) {
+                    FloatVector sum = FloatVector.fromArray(S, tile, t + v).mul(alpha);
+                    (add ? sum.add(FloatVector.fromArray(S, c, ci + v)) : sum).intoArray(c, ci + v);
+                }
+            } else {
+                for (int jj = 0; jj < width; jj++) {
+                    float sum = alpha * tile[t + jj];
+                    c[ci + jj] = add ? c[ci + jj] + sum : sum;
+                }
             }
         }
     }
 
-    /**
-     * Six rows of A (from a[ai], rows rs apart, p advancing by ps) times one packed panel: 12 accumulators,
-     * then α·sum (+ what is there when {@code add}) into out's rows from {@code oi}, {@code on} apart: C
-     * itself for a whole panel, with the same two roundings as {@link #merge}, or the tile with α = 1 and no
-     * add, which stores the sums as they are. (Written out: a helper taking a vector allocates unless inlined.)
-     */
-    private static void tile6(float[] a, int ai, int rs, int ps, float[] bp, int bi, int kc, float[] out, int oi,
-                              int on, float alpha, boolean add) {
+    /** Six rows of A (from a[ai], rows rs apart, p advancing by ps) times one packed panel: 12 accumulators. */
+    private static void tile6(float[] a, int ai, int rs, int ps, float[] bp, int bi, int kc, float[] tile) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
         FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
         int r2 = 2 * rs, r3 = 3 * rs, r4 = 4 * rs, r5 = 5 * rs;
@@ -215,18 +208,12 @@ final class VectorMatMul implements MatMul {
             x = FloatVector.broadcast(S, a[ai + r5]);
             c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
         }
-        (add ? c00.mul(alpha).add(FloatVector.fromArray(S, out, oi)) : c00.mul(alpha)).intoArray(out, oi);
-        (add ? c01.mul(alpha).add(FloatVector.fromArray(S, out, oi + L)) : c01.mul(alpha)).intoArray(out, oi + L);
-        (add ? c10.mul(alpha).add(FloatVector.fromArray(S, out, oi + on)) : c10.mul(alpha)).intoArray(out, oi + on);
-        (add ? c11.mul(alpha).add(FloatVector.fromArray(S, out, oi + on + L)) : c11.mul(alpha)).intoArray(out, oi + on + L);
-        (add ? c20.mul(alpha).add(FloatVector.fromArray(S, out, oi + 2 * on)) : c20.mul(alpha)).intoArray(out, oi + 2 * on);
-        (add ? c21.mul(alpha).add(FloatVector.fromArray(S, out, oi + 2 * on + L)) : c21.mul(alpha)).intoArray(out, oi + 2 * on + L);
-        (add ? c30.mul(alpha).add(FloatVector.fromArray(S, out, oi + 3 * on)) : c30.mul(alpha)).intoArray(out, oi + 3 * on);
-        (add ? c31.mul(alpha).add(FloatVector.fromArray(S, out, oi + 3 * on + L)) : c31.mul(alpha)).intoArray(out, oi + 3 * on + L);
-        (add ? c40.mul(alpha).add(FloatVector.fromArray(S, out, oi + 4 * on)) : c40.mul(alpha)).intoArray(out, oi + 4 * on);
-        (add ? c41.mul(alpha).add(FloatVector.fromArray(S, out, oi + 4 * on + L)) : c41.mul(alpha)).intoArray(out, oi + 4 * on + L);
-        (add ? c50.mul(alpha).add(FloatVector.fromArray(S, out, oi + 5 * on)) : c50.mul(alpha)).intoArray(out, oi + 5 * on);
-        (add ? c51.mul(alpha).add(FloatVector.fromArray(S, out, oi + 5 * on + L)) : c51.mul(alpha)).intoArray(out, oi + 5 * on + L);
+        c00.intoArray(tile, 0); c01.intoArray(tile, L);
+        c10.intoArray(tile, NR); c11.intoArray(tile, NR + L);
+        c20.intoArray(tile, 2 * NR); c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR); c31.intoArray(tile, 3 * NR + L);
+        c40.intoArray(tile, 4 * NR); c41.intoArray(tile, 4 * NR + L);
+        c50.intoArray(tile, 5 * NR); c51.intoArray(tile, 5 * NR + L);
     }
 
     /** {@link #tile6} for the first L columns of the panel alone: the same sums, half the multiply-adds. */
@@ -250,8 +237,7 @@ final class VectorMatMul implements MatMul {
         c5.intoArray(tile, 5 * NR);
     }
 
-    private static void tile4(float[] a, int ai, int rs, int ps, float[] bp, int bi, int kc, float[] out, int oi,
-                              int on, float alpha, boolean add) {
+    private static void tile4(float[] a, int ai, int rs, int ps, float[] bp, int bi, int kc, float[] tile) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00;
         FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
         int r2 = 2 * rs, r3 = 3 * rs;
@@ -267,26 +253,21 @@ final class VectorMatMul implements MatMul {
             x = FloatVector.broadcast(S, a[ai + r3]);
             c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
         }
-        (add ? c00.mul(alpha).add(FloatVector.fromArray(S, out, oi)) : c00.mul(alpha)).intoArray(out, oi);
-        (add ? c01.mul(alpha).add(FloatVector.fromArray(S, out, oi + L)) : c01.mul(alpha)).intoArray(out, oi + L);
-        (add ? c10.mul(alpha).add(FloatVector.fromArray(S, out, oi + on)) : c10.mul(alpha)).intoArray(out, oi + on);
-        (add ? c11.mul(alpha).add(FloatVector.fromArray(S, out, oi + on + L)) : c11.mul(alpha)).intoArray(out, oi + on + L);
-        (add ? c20.mul(alpha).add(FloatVector.fromArray(S, out, oi + 2 * on)) : c20.mul(alpha)).intoArray(out, oi + 2 * on);
-        (add ? c21.mul(alpha).add(FloatVector.fromArray(S, out, oi + 2 * on + L)) : c21.mul(alpha)).intoArray(out, oi + 2 * on + L);
-        (add ? c30.mul(alpha).add(FloatVector.fromArray(S, out, oi + 3 * on)) : c30.mul(alpha)).intoArray(out, oi + 3 * on);
-        (add ? c31.mul(alpha).add(FloatVector.fromArray(S, out, oi + 3 * on + L)) : c31.mul(alpha)).intoArray(out, oi + 3 * on + L);
+        c00.intoArray(tile, 0); c01.intoArray(tile, L);
+        c10.intoArray(tile, NR); c11.intoArray(tile, NR + L);
+        c20.intoArray(tile, 2 * NR); c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR); c31.intoArray(tile, 3 * NR + L);
     }
 
-    private static void tile1(float[] a, int ai, int ps, float[] bp, int bi, int kc, float[] out, int oi, float alpha,
-                              boolean add) {
+    private static void tile1(float[] a, int ai, int ps, float[] bp, int bi, int kc, float[] tile) {
         FloatVector c0 = FloatVector.zero(S), c1 = c0;
         for (int end = bi + kc * NR; bi < end; bi += NR, ai += ps) {
             FloatVector x = FloatVector.broadcast(S, a[ai]);
             c0 = x.fma(FloatVector.fromArray(S, bp, bi), c0);
             c1 = x.fma(FloatVector.fromArray(S, bp, bi + L), c1);
         }
-        (add ? c0.mul(alpha).add(FloatVector.fromArray(S, out, oi)) : c0.mul(alpha)).intoArray(out, oi);
-        (add ? c1.mul(alpha).add(FloatVector.fromArray(S, out, oi + L)) : c1.mul(alpha)).intoArray(out, oi + L);
+        c0.intoArray(tile, 0);
+        c1.intoArray(tile, L);
     }
 
     /** One thread's packing buffers. */
