@@ -55,7 +55,7 @@ final class EnsembleCommand implements Callable<Integer> {
                     loaded.get(m).network().architecture().text(), 100 * result.memberAccuracy()[m],
                     Math.round(result.memberAccuracy()[m] * result.total()), result.total());
         }
-        out.printf(Locale.ROOT, "Vote: %s%n", rule == Ensemble.Rule.MEAN ? "mean (the largest averaged probability)"
+        out.printf(Locale.ROOT, "Vote: %s%n", ensemble.rule() == Ensemble.Rule.MEAN ? "mean (the largest averaged probability)"
                 : "plurality (ties: the larger summed probability)");
         out.printf(Locale.ROOT, "ensemble: %.2f%% (%d / %d)%n", 100 * result.accuracy(), result.correct(), result.total());
         out.printf(Locale.ROOT, "Still wrong (%d): index, true label -> vote [each model's digit]%n", result.mistakes().size());

@@ -7,11 +7,12 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * A matrix-multiply kernel and the fixed pool of threads that shares large products.
  *
- * <p>A product large enough to pay for the hand-off is shared: a packed product of few rows (a mini-batch's
- * forward pass, BP2) and every weight gradient go out in items of whole packed panels of columns, each
- * thread taking the next item not yet taken and packing only its own columns of B; other products are split
- * by rows of C, one part per thread. Small products (such as those of a mini-batch of 10) stay on the calling
- * thread. The pool's
+ * <p>A product large enough to pay for the hand-off is shared. A packed product of fewer than 256 rows (a
+ * mini-batch's forward pass, BP2) and a weight gradient Aᵀ·B, when C has at least 64 columns, go out in items
+ * of whole packed panels of columns, each thread taking the next item not yet taken and packing only its own
+ * columns of B. Other products are split into one part per thread: by columns (on multiples of 4) for an
+ * A·Bᵀ of too few rows to pack and an A·B of few rows, by rows otherwise. Small products (such as those of a
+ * mini-batch of 10) stay on the calling thread. The pool's
  * workers spin briefly, then park, and dispatching a product allocates nothing. One product runs on the
  * pool at a time; a caller that finds the pool busy computes on its own thread, so sharing a Compute
  * between threads is safe. Results do not depend on the thread count (see {@link MatMul}).
@@ -36,7 +37,7 @@ public final class Compute implements AutoCloseable {
     static final int COLUMN_SPLIT_ROWS = 64;
     /** A·B and A·Bᵀ products shared by the pool with fewer rows than this go out in column items. */
     static final int COLUMN_ITEMS_BELOW_ROWS = 256;
-    /** Column items are multiples of this many columns: whole packed panels at either vector width. */
+    /** Column items are multiples of this many columns: whole packed panels at 256 and 512 bits (NR = 16, 32). */
     static final int COLUMN_ITEM_UNIT = 32;
     private static final long SPIN_NANOS = 200_000;
 
@@ -168,7 +169,7 @@ public final class Compute implements AutoCloseable {
      */
     private static boolean byColumns(ComputeJob.Op op, int m, int n) {
         if (op == ComputeJob.Op.ABT && m < 2 * MIN_ROWS_PER_PART) {
-            return false; // dot products, no packing: split in two halves of columns
+            return false; // dot products, no packing: one range of columns per thread
         }
         return n >= 2 * COLUMN_ITEM_UNIT && (op == ComputeJob.Op.ATB || m < COLUMN_ITEMS_BELOW_ROWS);
     }

@@ -9,7 +9,7 @@ import jdk.incubator.vector.VectorSpecies;
  * packed into panels of NR = 2·L columns, stored p-major so that the micro-kernel reads it as one stream
  * (zero-padded at the right edge); then a register tile of 6 rows × NR columns (12 vector accumulators, A
  * broadcast, B loaded, fused multiply-add) runs down the block, and its sums are added into C. Tiles of 4
- * and 1 rows finish the rows that do not fill a 6-row tile.
+ * and 1 rows finish the rows that 6-row tiles leave ({@link #sixRowTiles}).
  *
  * <p>A·Bᵀ products of few rows (a mini-batch of 10) instead take dot products along k in 2 × 4 tiles (and
  * 5 × 1 down the columns left over), which need no packing: at those sizes packing B would cost more than
@@ -126,7 +126,7 @@ final class VectorMatMul implements MatMul {
 
     /**
      * How many 6-row tiles to run down {@code rows} rows before the 4-row and 1-row tiles: all that fit,
-     * except that 2 or 3 rows left over become 8 or 9 (two 4-row tiles and a 1-row tile), since a 1-row
+     * except that 2 or 3 rows left over become 8 or 9 (two 4-row tiles, and a 1-row tile for the ninth), since a 1-row
      * tile's two accumulators wait on each multiply-add. Which tile covers a row never changes its sums.
      */
     static int sixRowTiles(int rows) {

@@ -172,19 +172,25 @@ class MatMulTest {
 
     private void sameForAnyThreadCount(Random random, int m, int n, int k) {
         float[] a = random(random, m * k), b = random(random, n * k), g = random(random, m * n);
-        try (Compute one = new Compute(1); Compute two = new Compute(2)) {
-            float[] c1 = new float[m * n], c2 = new float[m * n];
+        float[] startW = random(random, n * k), startD = random(random, m * k);
+        try (Compute one = new Compute(1); Compute two = new Compute(2); Compute three = new Compute(3)) {
+            float[] c1 = new float[m * n];
             one.abt(a, b, c1, m, n, k);
-            two.abt(a, b, c2, m, n, k);
-            assertThat(c2).containsExactly(c1);
-            float[] w1 = new float[n * k], w2 = new float[n * k];
+            float[] w1 = startW.clone(); // accumulated onto, as an SGD step does onto the weights
             one.atb(g, a, w1, n, k, m, -0.5f, true);
-            two.atb(g, a, w2, n, k, m, -0.5f, true);
-            assertThat(w2).containsExactly(w1);
-            float[] d1 = new float[m * k], d2 = new float[m * k];
-            one.ab(g, b, d1, m, k, n, false);
-            two.ab(g, b, d2, m, k, n, false);
-            assertThat(d2).containsExactly(d1);
+            float[] d1 = startD.clone();
+            one.ab(g, b, d1, m, k, n, true);
+            for (Compute more : new Compute[] {two, three}) {
+                float[] c2 = new float[m * n];
+                more.abt(a, b, c2, m, n, k);
+                assertThat(c2).as("abt %dx%dx%d on %d threads", m, n, k, more.threads()).containsExactly(c1);
+                float[] w2 = startW.clone();
+                more.atb(g, a, w2, n, k, m, -0.5f, true);
+                assertThat(w2).as("atb on %d threads", more.threads()).containsExactly(w1);
+                float[] d2 = startD.clone();
+                more.ab(g, b, d2, m, k, n, true);
+                assertThat(d2).as("ab on %d threads", more.threads()).containsExactly(d1);
+            }
         }
     }
 

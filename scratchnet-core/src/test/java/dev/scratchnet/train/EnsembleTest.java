@@ -41,8 +41,18 @@ class EnsembleTest {
 
     @Test
     void aTiedPluralityGoesToTheLargerSummedProbability() {
-        Ensemble ensemble = new Ensemble(List.of(answering(0.6, 0.3, 0.1), answering(0.2, 0.7, 0.1)));
+        Ensemble lower = new Ensemble(List.of(answering(0.7, 0.2, 0.1), answering(0.3, 0.6, 0.1)));
+        assertThat(lower.vote(new float[] {0f}).digit()).isZero(); // 1.0 against 0.8, the lower digit
+        Ensemble higher = new Ensemble(List.of(answering(0.6, 0.3, 0.1), answering(0.2, 0.7, 0.1)));
+        assertThat(higher.vote(new float[] {0f}).digit()).isEqualTo(1); // 1.0 against 0.8, the higher digit
+    }
+
+    @Test
+    void aTiedMeanGoesToTheLowerDigit() {
+        Ensemble ensemble = new Ensemble(List.of(answering(0.25, 0.5, 0.25)), Ensemble.Rule.MEAN);
         assertThat(ensemble.vote(new float[] {0f}).digit()).isEqualTo(1);
+        Ensemble tied = new Ensemble(List.of(answering(0.4, 0.4, 0.2)), Ensemble.Rule.MEAN);
+        assertThat(tied.vote(new float[] {0f}).digit()).isZero();
     }
 
     @Test
