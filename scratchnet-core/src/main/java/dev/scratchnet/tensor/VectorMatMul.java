@@ -35,6 +35,13 @@ final class VectorMatMul implements MatMul {
     /** A·Bᵀ with fewer rows than this uses dot products (no packing). */
     private static final int PACK_MIN_ROWS = 16;
     /**
+     * A packed A·Bᵀ with at least this many times more columns than rows (a dense layer's forward product on
+     * a mini-batch of 32: 32 × 512) is computed as Cᵀ = B·Aᵀ: the weights B are read in place and the
+     * mini-batch A is packed instead, once per column item (about 4 per thread); its sums go into C
+     * transposed. The same multiply-adds in the same order, so the same bits.
+     */
+    private static final int SWAP_MIN_RATIO = 16;
+    /**
      * A·Bᵀ at least this many times deeper than m + n uses dot products too: packing would copy all of the
      * long rows of B for a product that reuses each value only m times (a conv layer's weight gradient,
      * k = m·OH·OW). No MLP product of the presets or the bench is that deep.
@@ -58,26 +65,26 @@ final class VectorMatMul implements MatMul {
 
     @Override
     public void ab(float[] a, float[] b, float[] c, int rowFrom, int rowTo, int n, int k, boolean accumulate) {
-        packed(a, k, 1, b, n, 1, c, rowFrom, rowTo, 0, n, n, k, 1f, accumulate);
+        packed(a, k, 1, b, n, 1, c, n, 1, rowFrom, rowTo, 0, n, k, 1f, accumulate);
     }
 
 
     @Override
     public void abColumns(float[] a, float[] b, float[] c, int m, int colFrom, int colTo, int n, int k,
                           boolean accumulate) {
-        packed(a, k, 1, b, n, 1, c, 0, m, colFrom, colTo, n, k, 1f, accumulate);
+        packed(a, k, 1, b, n, 1, c, n, 1, 0, m, colFrom, colTo, k, 1f, accumulate);
     }
 
     @Override
     public void atb(float[] a, float[] b, float[] c, int rowFrom, int rowTo, int m, int n, int k, float alpha,
                     boolean accumulate) {
-        packed(a, 1, m, b, n, 1, c, rowFrom, rowTo, 0, n, n, k, alpha, accumulate);
+        packed(a, 1, m, b, n, 1, c, n, 1, rowFrom, rowTo, 0, n, k, alpha, accumulate);
     }
 
     @Override
     public void atbColumns(float[] a, float[] b, float[] c, int m, int colFrom, int colTo, int n, int k, float alpha,
                            boolean accumulate) {
-        packed(a, 1, m, b, n, 1, c, 0, m, colFrom, colTo, n, k, alpha, accumulate);
+        packed(a, 1, m, b, n, 1, c, n, 1, 0, m, colFrom, colTo, k, alpha, accumulate);
     }
 
     /**
@@ -85,8 +92,8 @@ final class VectorMatMul implements MatMul {
      * columns [colFrom, colTo), where A(i,p) = a[i·ars + p·aps] and B(p,j) = b[p·bps + j·bjs]: A·B, Aᵀ·B and
      * A·Bᵀ in one loop nest. Each sum runs over p in increasing order, block after block.
      */
-    private void packed(float[] a, int ars, int aps, float[] b, int bps, int bjs, float[] c, int rowFrom,
-                        int rowTo, int colFrom, int colTo, int n, int k, float alpha, boolean accumulate) {
+    private void packed(float[] a, int ars, int aps, float[] b, int bps, int bjs, float[] c, int crs, int ccs,
+                        int rowFrom, int rowTo, int colFrom, int colTo, int k, float alpha, boolean accumulate) {
         int blocks = (k + KC - 1) / KC;
         int panels = (colTo - colFrom + NR - 1) / NR;
         Scratch s = scratch.get();
@@ -104,20 +111,20 @@ final class VectorMatMul implements MatMul {
                     if (width <= L) { // a last panel of one vector's width or less: its other half is zeros
                         for (int t = 0; t < sixes; t++, i += 6) {
                             tile6Half(a, i * ars + p0 * aps, ars, aps, packedB, bi, kc, s.tile);
-                            merge(s.tile, 6, c, i, j, width, n, alpha, add);
+                            merge(s.tile, 6, c, i, j, width, crs, ccs, alpha, add);
                         }
                     }
                     for (int end = i0 + 6 * sixes; i < end; i += 6) {
                         tile6(a, i * ars + p0 * aps, ars, aps, packedB, bi, kc, s.tile);
-                        merge(s.tile, 6, c, i, j, width, n, alpha, add);
+                        merge(s.tile, 6, c, i, j, width, crs, ccs, alpha, add);
                     }
                     for (; i + 4 <= i1; i += 4) {
                         tile4(a, i * ars + p0 * aps, ars, aps, packedB, bi, kc, s.tile);
-                        merge(s.tile, 4, c, i, j, width, n, alpha, add);
+                        merge(s.tile, 4, c, i, j, width, crs, ccs, alpha, add);
                     }
                     for (; i < i1; i++) {
                         tile1(a, i * ars + p0 * aps, aps, packedB, bi, kc, s.tile);
-                        merge(s.tile, 1, c, i, j, width, n, alpha, add);
+                        merge(s.tile, 1, c, i, j, width, crs, ccs, alpha, add);
                     }
                 }
             }
@@ -168,20 +175,23 @@ final class VectorMatMul implements MatMul {
         }
     }
 
-    /** Adds (or writes) α times a tile of sums into C's rows [i, i + rows), columns [j, j + width). */
-    private static void merge(float[] tile, int rows, float[] c, int i, int j, int width, int n, float alpha,
-                              boolean add) {
+    /**
+     * Adds (or writes) α times a tile of sums into C's rows [i, i + rows), columns [j, j + width), where
+     * C(i, j) is c[i·crs + j·ccs].
+     */
+    private static void merge(float[] tile, int rows, float[] c, int i, int j, int width, int crs, int ccs,
+                              float alpha, boolean add) {
         for (int r = 0; r < rows; r++) {
-            int ci = (i + r) * n + j, t = r * NR;
-            if (width == NR) {
+            int ci = (i + r) * crs + j * ccs, t = r * NR;
+            if (width == NR && ccs == 1) {
                 for (int v = 0; v < NR; v += L) {
                     FloatVector sum = FloatVector.fromArray(S, tile, t + v).mul(alpha);
                     (add ? sum.add(FloatVector.fromArray(S, c, ci + v)) : sum).intoArray(c, ci + v);
                 }
             } else {
-                for (int jj = 0; jj < width; jj++) {
+                for (int jj = 0, cij = ci; jj < width; jj++, cij += ccs) {
                     float sum = alpha * tile[t + jj];
-                    c[ci + jj] = add ? c[ci + jj] + sum : sum;
+                    c[cij] = add ? c[cij] + sum : sum;
                 }
             }
         }
@@ -288,7 +298,11 @@ final class VectorMatMul implements MatMul {
     public void abt(float[] a, float[] b, float[] c, int m, int rowFrom, int rowTo, int colFrom, int colTo, int n,
                     int k) {
         if (m >= PACK_MIN_ROWS && (k < DOTS_MIN_DEPTH * (long) (m + n) || k < DOTS_MIN_K)) {
-            packed(a, k, 1, b, 1, k, c, rowFrom, rowTo, colFrom, colTo, n, k, 1f, false);
+            if (n >= SWAP_MIN_RATIO * m) { // Cᵀ = B·Aᵀ
+                packed(b, k, 1, a, 1, k, c, 1, n, colFrom, colTo, rowFrom, rowTo, k, 1f, false);
+            } else {
+                packed(a, k, 1, b, 1, k, c, n, 1, rowFrom, rowTo, colFrom, colTo, k, 1f, false);
+            }
             return;
         }
         float[] lanes = scratch.get().tile;

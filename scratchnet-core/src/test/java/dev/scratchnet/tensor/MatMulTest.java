@@ -15,7 +15,7 @@ class MatMulTest {
     private static final int[][] SHAPES = {
         {1, 1, 1}, {3, 5, 7}, {4, 16, 8}, {10, 100, 784}, {10, 784, 100}, {13, 37, 29}, {128, 100, 784},
         {100, 784, 128}, {7, 33, 65}, {64, 10, 100}, {9, 17, 3}, {2, 8, 1}, {17, 33, 300}, {40, 50, 700},
-        {31, 129, 513},
+        {31, 129, 513}, {16, 300, 40}, {32, 520, 70},
     };
 
     private final MatMul fast = Kernels.best();
@@ -94,7 +94,7 @@ class MatMulTest {
         // A part of C may start and end anywhere, so its edges fall on other tiles than the whole product's;
         // every element must still be summed in the same order (the MatMul contract).
         Random random = new Random(11);
-        for (int[] s : new int[][] {{10, 30, 787}, {15, 30, 64}, {7, 13, 40}, {20, 37, 300}}) {
+        for (int[] s : new int[][] {{10, 30, 787}, {15, 30, 64}, {7, 13, 40}, {20, 37, 300}, {16, 300, 40}}) {
             int m = s[0], n = s[1], k = s[2];
             float[] a = random(random, m * k), b = random(random, n * k), whole = new float[m * n];
             fast.abt(a, b, whole, m, 0, m, 0, n, n, k);
@@ -107,6 +107,22 @@ class MatMulTest {
                                 .isEqualTo(whole[i * n + j]);
                     }
                 }
+            }
+        }
+    }
+
+    @Test
+    void aWideABtProductHasTheBitsOfItsTransposeComputedTheOtherWayRound() {
+        // 16 × 300 is computed as Cᵀ = B·Aᵀ; the 300 × 16 product B·Aᵀ is not: each element must come out
+        // the same, since the same multiply-adds run in the same order.
+        Random random = new Random(12);
+        int m = 16, n = 300, k = 600;
+        float[] a = random(random, m * k), b = random(random, n * k), c = new float[m * n], ct = new float[n * m];
+        fast.abt(a, b, c, m, 0, m, 0, n, n, k);
+        fast.abt(b, a, ct, n, 0, n, 0, m, m, k);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                assertThat(c[i * n + j]).as("(%d, %d)", i, j).isEqualTo(ct[j * m + i]);
             }
         }
     }
