@@ -88,9 +88,10 @@ final class VectorMatMul implements MatMul {
     }
 
     /**
-     * C[i][j] = α·Σ_p A(i,p)·B(p,j) (+ C[i][j] when {@code accumulate}) for the rows [rowFrom, rowTo) and
-     * columns [colFrom, colTo), where A(i,p) = a[i·ars + p·aps] and B(p,j) = b[p·bps + j·bjs]: A·B, Aᵀ·B and
-     * A·Bᵀ in one loop nest. Each sum runs over p in increasing order, block after block.
+     * C(i,j) = α·Σ_p A(i,p)·B(p,j) (+ C(i,j) when {@code accumulate}) for the rows [rowFrom, rowTo) and
+     * columns [colFrom, colTo), where A(i,p) = a[i·ars + p·aps], B(p,j) = b[p·bps + j·bjs] and
+     * C(i,j) = c[i·crs + j·ccs]: A·B, Aᵀ·B and A·Bᵀ in one loop nest, and with crs = 1 the transpose of a
+     * product. Each sum runs over p in increasing order, block after block.
      */
     private void packed(float[] a, int ars, int aps, float[] b, int bps, int bjs, float[] c, int crs, int ccs,
                         int rowFrom, int rowTo, int colFrom, int colTo, int k, float alpha, boolean accumulate) {
