@@ -20,7 +20,19 @@ import picocli.CommandLine.Command;
 public final class Main {
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        try {
+            System.exit(run(args));
+        } catch (OutOfMemoryError e) {
+            System.err.println(outOfMemory(Runtime.getRuntime().maxMemory()));
+            System.exit(1);
+        }
+    }
+
+    /** The one line for a JVM heap too small for the work, and how to give it more. */
+    static String outOfMemory(long maxHeapBytes) {
+        long gib = Math.max(1, (maxHeapBytes + (1L << 29)) >> 30);
+        return "scratchnet: error: out of memory in a Java heap of at most " + (maxHeapBytes >> 20) + " MB; give it more,"
+                + " e.g. SCRATCHNET_JAVA_OPTS=-Xmx" + 2 * gib + "g ./scratchnet ...";
     }
 
     /** Runs the command line in-process and returns its exit code. */

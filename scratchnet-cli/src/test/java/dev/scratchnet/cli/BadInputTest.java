@@ -275,4 +275,21 @@ class BadInputTest {
         }
         assertThat(dir.resolve("home/datasets/mnist/train-images-idx3-ubyte")).doesNotExist();
     }
+    @Test
+    void aHeapTooSmallForTheWorkIsOneLineThatSaysHowToGiveItMore() throws Exception {
+        Path model = dir.resolve("big.safetensors");
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx32m", "--add-modules=jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "train", "--data", data.toString(), "--validation", "10",
+                "--layers", "784,3000,3000,10", "--epochs", "1", "--save", model.toString());
+        Process p = builder.redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        String err = new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        List<String> lines = err.lines().filter(l -> !l.contains("incubator")).toList();
+        assertThat(p.exitValue()).as(err).isEqualTo(1);
+        assertThat(lines).as(err).hasSize(1);
+        assertThat(lines.get(0)).startsWith("scratchnet: error: out of memory in a Java heap of at most ")
+                .contains("SCRATCHNET_JAVA_OPTS=-Xmx");
+        assertThat(model).doesNotExist();
+    }
 }

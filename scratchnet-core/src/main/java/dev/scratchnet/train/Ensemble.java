@@ -113,36 +113,30 @@ public final class Ensemble {
         return new Vote(best, mean, digits);
     }
 
-    /** Every member and the ensemble on a whole data set, in batches of {@link Evaluation#BATCH}. */
+    /**
+     * Every member and the ensemble on a whole data set. The members run one after another over the whole
+     * set, in batches of {@link Evaluation#BATCH}, so that only one member's workspace is alive at a time (a
+     * conv net's is a few hundred MB at that batch); their outputs, 10 values an example, are kept for the vote.
+     */
     public Result evaluate(Compute compute, Dataset data) {
-        int largest = members.stream().mapToInt(Network::maxBatch).min().orElse(1);
-        int batch = Math.min(Math.min(Evaluation.BATCH, largest), Math.max(1, data.size()));
-        int n = members.get(0).inputSize();
-        float[] x = new float[batch * n];
-        List<Network.Workspace> spaces = members.stream().map(m -> new Network.Workspace(m, batch)).toList();
+        float[][] outputs = new float[members.size()][];
+        for (int m = 0; m < members.size(); m++) {
+            outputs[m] = outputs(compute, members.get(m), data);
+        }
+        int classes = members.get(0).outputSize();
         int[] memberCorrect = new int[members.size()];
         int correct = 0;
         List<Mistake> mistakes = new ArrayList<>();
-        float[][] outputs = new float[members.size()][];
-        for (int start = 0; start < data.size(); start += batch) {
-            int rows = Math.min(batch, data.size() - start);
-            for (int r = 0; r < rows; r++) {
-                data.image(start + r, x, r * n);
-            }
+        for (int i = 0; i < data.size(); i++) {
+            Vote vote = combine(outputs, i * classes);
+            int label = data.label(i);
             for (int m = 0; m < members.size(); m++) {
-                outputs[m] = members.get(m).forward(compute, x, rows, spaces.get(m));
+                memberCorrect[m] += vote.digits()[m] == label ? 1 : 0;
             }
-            for (int r = 0; r < rows; r++) {
-                Vote vote = combine(outputs, r * members.get(0).outputSize());
-                int label = data.label(start + r);
-                for (int m = 0; m < members.size(); m++) {
-                    memberCorrect[m] += vote.digits()[m] == label ? 1 : 0;
-                }
-                if (vote.digit() == label) {
-                    correct++;
-                } else {
-                    mistakes.add(new Mistake(start + r, label, vote.digit(), vote.digits()));
-                }
+            if (vote.digit() == label) {
+                correct++;
+            } else {
+                mistakes.add(new Mistake(i, label, vote.digit(), vote.digits()));
             }
         }
         double[] accuracy = new double[members.size()];
@@ -150,5 +144,24 @@ public final class Ensemble {
             accuracy[m] = data.size() == 0 ? Double.NaN : (double) memberCorrect[m] / data.size();
         }
         return new Result(accuracy, correct, data.size(), mistakes);
+    }
+
+    /** One member's outputs for every example of the set, example after example. */
+    private static float[] outputs(Compute compute, Network member, Dataset data) {
+        int batch = Math.min(Math.min(Evaluation.BATCH, member.maxBatch()), Math.max(1, data.size()));
+        int n = member.inputSize();
+        int classes = member.outputSize();
+        float[] x = new float[batch * n];
+        float[] all = new float[data.size() * classes];
+        Network.Workspace space = new Network.Workspace(member, batch);
+        for (int start = 0; start < data.size(); start += batch) {
+            int rows = Math.min(batch, data.size() - start);
+            for (int r = 0; r < rows; r++) {
+                data.image(start + r, x, r * n);
+            }
+            float[] out = member.forward(compute, x, rows, space);
+            System.arraycopy(out, 0, all, start * classes, rows * classes);
+        }
+        return all;
     }
 }

@@ -3,10 +3,12 @@ package dev.scratchnet.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.scratchnet.data.Dataset;
 import dev.scratchnet.nn.Activation;
 import dev.scratchnet.nn.Architecture;
 import dev.scratchnet.nn.DenseLayer;
 import dev.scratchnet.nn.Network;
+import dev.scratchnet.tensor.Compute;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -60,5 +62,48 @@ class EnsembleTest {
         assertThat(Ensemble.Rule.parse("mean")).isEqualTo(Ensemble.Rule.MEAN);
         assertThat(Ensemble.Rule.parse("plurality")).isEqualTo(Ensemble.Rule.PLURALITY);
         assertThatThrownBy(() -> Ensemble.Rule.parse("soft")).hasMessageContaining("[plurality, mean]");
+    }
+    /** A [4,8,10] net with random weights and biases. */
+    private static Network random(long seed) {
+        Network net = new Network(Architecture.parse("4,8,10", Activation.RELU, Activation.SOFTMAX));
+        java.util.Random random = new java.util.Random(seed);
+        for (var parameter : net.parameters()) {
+            float[] values = parameter.values();
+            for (int i = 0; i < values.length; i++) {
+                values[i] = (float) random.nextGaussian();
+            }
+        }
+        return net;
+    }
+
+    @Test
+    void evaluatingASetAgreesWithVotingExampleByExample() {
+        // 1,203 examples: more than one evaluation batch and not a whole number of them.
+        Dataset data = TrainerTest.tiny(1203, 7);
+        Ensemble ensemble = new Ensemble(List.of(random(1), random(2), random(3)));
+        int correct = 0;
+        int[] memberCorrect = new int[3];
+        List<Integer> wrong = new java.util.ArrayList<>();
+        for (int i = 0; i < data.size(); i++) {
+            Ensemble.Vote vote = ensemble.vote(data.image(i));
+            correct += vote.digit() == data.label(i) ? 1 : 0;
+            if (vote.digit() != data.label(i)) {
+                wrong.add(i);
+            }
+            for (int m = 0; m < 3; m++) {
+                memberCorrect[m] += vote.digits()[m] == data.label(i) ? 1 : 0;
+            }
+        }
+        Ensemble.Result result;
+        try (Compute compute = new Compute(2)) {
+            result = ensemble.evaluate(compute, data);
+        }
+        assertThat(result.total()).isEqualTo(1203);
+        assertThat(result.correct()).isEqualTo(correct);
+        assertThat(result.mistakes()).extracting(Ensemble.Mistake::index).containsExactlyElementsOf(wrong);
+        for (int m = 0; m < 3; m++) {
+            assertThat(result.memberAccuracy()[m]).isEqualTo((double) memberCorrect[m] / 1203);
+        }
+        assertThat(correct).isBetween(1, 1202); // the nets answer differently from example to example
     }
 }
