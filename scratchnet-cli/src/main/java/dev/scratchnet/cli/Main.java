@@ -20,16 +20,30 @@ import picocli.CommandLine.Command;
 public final class Main {
 
     public static void main(String[] args) {
+        exit(commandLine(), args);
+    }
+
+    /**
+     * Runs {@code cli} and exits with its code; a Java heap too small for the work is one line that names the
+     * cap and how to raise it (SCRATCHNET_DEBUG=1 adds the stack trace). Used by scratchnet-spark's main too.
+     */
+    public static void exit(CommandLine cli, String[] args) {
         try {
-            System.exit(run(args));
+            System.exit(cli.execute(args));
         } catch (OutOfMemoryError e) {
-            System.err.println(outOfMemory(Runtime.getRuntime().maxMemory()));
+            System.err.println(outOfMemory(e, Runtime.getRuntime().maxMemory()));
+            if (System.getenv("SCRATCHNET_DEBUG") != null) {
+                e.printStackTrace();
+            }
             System.exit(1);
         }
     }
 
-    /** The one line for a JVM heap too small for the work, and how to give it more. */
-    static String outOfMemory(long maxHeapBytes) {
+    /** The one line for running out of memory; the heap advice only where a larger heap is the cure. */
+    static String outOfMemory(OutOfMemoryError e, long maxHeapBytes) {
+        if (!"Java heap space".equals(e.getMessage())) {
+            return "scratchnet: error: out of memory: " + e.getMessage();
+        }
         long gib = Math.max(1, (maxHeapBytes + (1L << 29)) >> 30);
         return "scratchnet: error: out of memory in a Java heap of at most " + (maxHeapBytes >> 20) + " MB; give it more,"
                 + " e.g. SCRATCHNET_JAVA_OPTS=-Xmx" + 2 * gib + "g ./scratchnet ...";

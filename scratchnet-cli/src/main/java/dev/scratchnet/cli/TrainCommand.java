@@ -199,8 +199,13 @@ final class TrainCommand implements Callable<Integer> {
         Architecture arch = setup.architecture();
         if (loaded != null) {
             out.printf(Locale.ROOT, "Resuming after epoch %d from %s%n", loaded.state().epoch(), resume);
-            return new Start(sameArchitecture(loaded.model().network(), arch, "--resume " + resume), loaded.random(),
-                    loaded.state());
+            Network network = sameArchitecture(loaded.model().network(), arch, "--resume " + resume);
+            List<String> changed = Preset.differences(loaded.model().info().training(), describe(setup), List.of("epochs", "seed"));
+            if (!changed.isEmpty()) { // a preset may have changed since the checkpoint was written
+                spec.commandLine().getErr().println("scratchnet: warning: resuming with other training than the checkpoint's: "
+                        + String.join(", ", changed) + " (give those flags to keep the checkpoint's)");
+            }
+            return new Start(network, loaded.random(), loaded.state());
         }
         Random random = new Random(seed); // one generator for the run: initialization, then every shuffle
         if (initFrom != null) {

@@ -276,20 +276,34 @@ class BadInputTest {
         assertThat(dir.resolve("home/datasets/mnist/train-images-idx3-ubyte")).doesNotExist();
     }
     @Test
-    void aHeapTooSmallForTheWorkIsOneLineThatSaysHowToGiveItMore() throws Exception {
+    void aHeapTooSmallForTheNetworkIsOneLineThatSaysHowToGiveItMore() throws Exception {
+        // A 3000 × 3000 weight matrix alone is 36 MB, over the child's 32 MB heap: it fails making the network.
         Path model = dir.resolve("big.safetensors");
+        Path errors = dir.resolve("stderr.txt");
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx32m", "--add-modules=jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
                 Main.class.getName(), "train", "--data", data.toString(), "--validation", "10",
                 "--layers", "784,3000,3000,10", "--epochs", "1", "--save", model.toString());
-        Process p = builder.redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        String err = new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        builder.environment().keySet().removeAll(List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "SCRATCHNET_DEBUG"));
+        Process p = builder.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(errors.toFile()).start();
+        try {
+            assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("the child JVM exits").isTrue();
+        } finally {
+            p.destroyForcibly();
+        }
+        String err = Files.readString(errors);
         List<String> lines = err.lines().filter(l -> !l.contains("incubator")).toList();
         assertThat(p.exitValue()).as(err).isEqualTo(1);
         assertThat(lines).as(err).hasSize(1);
         assertThat(lines.get(0)).startsWith("scratchnet: error: out of memory in a Java heap of at most ")
                 .contains("SCRATCHNET_JAVA_OPTS=-Xmx");
         assertThat(model).doesNotExist();
+    }
+
+    @Test
+    void runningOutOfMemoryOtherThanHeapSaysWhatRanOut() {
+        assertThat(Main.outOfMemory(new OutOfMemoryError("Metaspace"), 2L << 30))
+                .isEqualTo("scratchnet: error: out of memory: Metaspace");
+        assertThat(Main.outOfMemory(new OutOfMemoryError("Java heap space"), 2L << 30)).contains("at most 2048 MB", "-Xmx4g");
     }
 }

@@ -114,12 +114,18 @@ class TrainCommandTest {
             assertThat(c.exit()).as(c.err()).isZero();
         }
         assertThat(rest.out()).contains("Resuming after epoch 2");
+        assertThat(rest.err()).doesNotContain("warning");
         assertThat(withoutTiming(lines(dir.resolve("resumed.jsonl")))).isEqualTo(withoutTiming(lines(dir.resolve("full.jsonl"))));
         List<String> unsaid = new ArrayList<>(common); // --validation left out: the checkpoint's own 200, as its seed
         unsaid.subList(3, 5).clear();
         Cli again = run(unsaid, "--epochs", "4", "--resume", ck.toString(), "--metrics", dir.resolve("again.jsonl").toString(),
                 "--save", dir.resolve("again.safetensors").toString());
         assertThat(again.exit()).as(again.err()).isZero();
+        assertThat(again.err()).doesNotContain("warning");
+        Cli changed = run(common, "--epochs", "3", "--l2", "5", "--resume", ck.toString(),
+                "--save", dir.resolve("changed.safetensors").toString());
+        assertThat(changed.exit()).as(changed.err()).isZero();
+        assertThat(changed.err()).contains("scratchnet: warning: resuming with other training than the checkpoint's: l2 0.0 → 5.0 (");
         assertThat(withoutTiming(lines(dir.resolve("again.jsonl")))).isEqualTo(withoutTiming(lines(dir.resolve("full.jsonl"))));
         assertThat(ModelFile.load(dir.resolve("resumed.safetensors")).network().parameter("layers.0.weight").values())
                 .containsExactly(ModelFile.load(dir.resolve("full.safetensors")).network().parameter("layers.0.weight").values());

@@ -83,12 +83,14 @@ class EnsembleTest {
         Ensemble ensemble = new Ensemble(List.of(random(1), random(2), random(3)));
         int correct = 0;
         int[] memberCorrect = new int[3];
-        List<Integer> wrong = new java.util.ArrayList<>();
+        List<String> wrong = new java.util.ArrayList<>();
+        java.util.Set<Integer> answers = new java.util.HashSet<>();
         for (int i = 0; i < data.size(); i++) {
             Ensemble.Vote vote = ensemble.vote(data.image(i));
+            answers.add(vote.digit());
             correct += vote.digit() == data.label(i) ? 1 : 0;
             if (vote.digit() != data.label(i)) {
-                wrong.add(i);
+                wrong.add(i + " " + data.label(i) + " " + vote.digit() + " " + java.util.Arrays.toString(vote.digits()));
             }
             for (int m = 0; m < 3; m++) {
                 memberCorrect[m] += vote.digits()[m] == data.label(i) ? 1 : 0;
@@ -100,10 +102,11 @@ class EnsembleTest {
         }
         assertThat(result.total()).isEqualTo(1203);
         assertThat(result.correct()).isEqualTo(correct);
-        assertThat(result.mistakes()).extracting(Ensemble.Mistake::index).containsExactlyElementsOf(wrong);
+        assertThat(result.mistakes()).extracting(m -> m.index() + " " + m.label() + " " + m.digit() + " "
+                + java.util.Arrays.toString(m.digits())).containsExactlyElementsOf(wrong);
         for (int m = 0; m < 3; m++) {
             assertThat(result.memberAccuracy()[m]).isEqualTo((double) memberCorrect[m] / 1203);
         }
-        assertThat(correct).isBetween(1, 1202); // the nets answer differently from example to example
+        assertThat(answers).hasSizeGreaterThan(1); // the vote changes from example to example
     }
 }

@@ -13,6 +13,6 @@ public final class SparkMain {
     }
 
     public static void main(String[] args) {
-        System.exit(Main.commandLine(new SweepCommand(), new ClusterCommand()).execute(args));
+        Main.exit(Main.commandLine(new SweepCommand(), new ClusterCommand()), args);
     }
 }
