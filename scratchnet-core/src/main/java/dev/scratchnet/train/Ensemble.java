@@ -148,7 +148,7 @@ public final class Ensemble {
 
     /** One member's outputs for every example of the set, example after example. */
     private static float[] outputs(Compute compute, Network member, Dataset data) {
-        int batch = Math.min(Math.min(Evaluation.BATCH, member.maxBatch()), Math.max(1, data.size()));
+        int batch = Evaluation.batch(member, data);
         int n = member.inputSize();
         int classes = member.outputSize();
         float[] x = new float[batch * n];

@@ -10,6 +10,11 @@ public final class Evaluation {
     /** Rows fed forward at once. */
     static final int BATCH = 500;
 
+    /** The rows {@code network} takes forward at once over {@code data}: BATCH, or fewer where it must. */
+    static int batch(Network network, Dataset data) {
+        return Math.min(Math.min(BATCH, network.maxBatch()), Math.max(1, data.size()));
+    }
+
     private final int[][] confusion; // [true class][predicted class]
     private final int total;
     private final double meanCost;
@@ -22,7 +27,7 @@ public final class Evaluation {
 
     /** Classifies every example of {@code data} in batches. */
     public static Evaluation of(Network network, Compute compute, Dataset data) {
-        return new Evaluator(network, Math.min(Math.min(BATCH, network.maxBatch()), Math.max(1, data.size())))
+        return new Evaluator(network, batch(network, data))
                 .evaluate(compute, data, null);
     }
 

@@ -5,10 +5,12 @@ import dev.scratchnet.nn.Activation;
 import dev.scratchnet.nn.Architecture;
 import dev.scratchnet.nn.Cost;
 import dev.scratchnet.nn.Init;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * A named training setup: the network's shape and how to train it. Command-line flags override single
@@ -140,11 +142,11 @@ public record Preset(String name, String layers, Activation hidden, Activation o
      * checkpoint's.
      */
     public static List<String> differences(Map<String, Object> before, Map<String, Object> after, List<String> ignored) {
-        List<String> changed = new java.util.ArrayList<>();
+        List<String> changed = new ArrayList<>();
         before.forEach((key, was) -> {
             Object now = after.get(key);
             boolean same = was instanceof Number a && now instanceof Number b ? a.floatValue() == b.floatValue()
-                    : java.util.Objects.equals(String.valueOf(was), String.valueOf(now));
+                    : Objects.equals(String.valueOf(was), String.valueOf(now));
             if (!same && now != null && !ignored.contains(key)) {
                 changed.add(key + " " + was + " → " + now);
             }
