@@ -95,6 +95,35 @@ final class VectorMatMul implements MatMul {
      */
     private void packed(float[] a, int ars, int aps, float[] b, int bps, int bjs, float[] c, int crs, int ccs,
                         int rowFrom, int rowTo, int colFrom, int colTo, int k, float alpha, boolean accumulate) {
+        if (ccs == 1) {
+            packedRows(a, ars, aps, b, bps, bjs, c, 0, crs, rowFrom, rowTo, colFrom, colTo, k, alpha, accumulate);
+            return;
+        }
+        // C written transposed (Cᵀ = B·Aᵀ): the blocks' sums are merged, by whole vectors, into a row-major
+        // copy of this part of C, which then goes into C once; the same additions in the same order.
+        int width = colTo - colFrom, rows = rowTo - rowFrom;
+        float[] part = scratch.get().part(rows * width);
+        int offset = -(rowFrom * width + colFrom);
+        if (accumulate) {
+            copy(c, 0, crs, ccs, part, offset, width, 1, rowFrom, rowTo, colFrom, colTo);
+        }
+        packedRows(a, ars, aps, b, bps, bjs, part, offset, width, rowFrom, rowTo, colFrom, colTo, k, alpha, accumulate);
+        copy(part, offset, width, 1, c, 0, crs, ccs, rowFrom, rowTo, colFrom, colTo);
+    }
+
+    /** to(i, j) = from(i, j) over the rows and columns given, each matrix as an offset and two strides. */
+    private static void copy(float[] from, int fo, int frs, int fcs, float[] to, int to0, int trs, int tcs,
+                             int rowFrom, int rowTo, int colFrom, int colTo) {
+        for (int j = colFrom; j < colTo; j++) {
+            for (int i = rowFrom; i < rowTo; i++) {
+                to[to0 + i * trs + j * tcs] = from[fo + i * frs + j * fcs];
+            }
+        }
+    }
+
+    /** {@link #packed} into C(i, j) = c[c0 + i·crs + j], whose rows are contiguous. */
+    private void packedRows(float[] a, int ars, int aps, float[] b, int bps, int bjs, float[] c, int c0, int crs,
+                        int rowFrom, int rowTo, int colFrom, int colTo, int k, float alpha, boolean accumulate) {
         int blocks = (k + KC - 1) / KC;
         int panels = (colTo - colFrom + NR - 1) / NR;
         Scratch s = scratch.get();
@@ -112,20 +141,20 @@ final class VectorMatMul implements MatMul {
                     if (width <= L) { // a last panel of one vector's width or less: its other half is zeros
                         for (int t = 0; t < sixes; t++, i += 6) {
                             tile6Half(a, i * ars + p0 * aps, ars, aps, packedB, bi, kc, s.tile);
-                            merge(s.tile, 6, c, i, j, width, crs, ccs, alpha, add);
+                            merge(s.tile, 6, c, c0, i, j, width, crs, alpha, add);
                         }
                     }
                     for (int end = i0 + 6 * sixes; i < end; i += 6) {
                         tile6(a, i * ars + p0 * aps, ars, aps, packedB, bi, kc, s.tile);
-                        merge(s.tile, 6, c, i, j, width, crs, ccs, alpha, add);
+                        merge(s.tile, 6, c, c0, i, j, width, crs, alpha, add);
                     }
                     for (; i + 4 <= i1; i += 4) {
                         tile4(a, i * ars + p0 * aps, ars, aps, packedB, bi, kc, s.tile);
-                        merge(s.tile, 4, c, i, j, width, crs, ccs, alpha, add);
+                        merge(s.tile, 4, c, c0, i, j, width, crs, alpha, add);
                     }
                     for (; i < i1; i++) {
                         tile1(a, i * ars + p0 * aps, aps, packedB, bi, kc, s.tile);
-                        merge(s.tile, 1, c, i, j, width, crs, ccs, alpha, add);
+                        merge(s.tile, 1, c, c0, i, j, width, crs, alpha, add);
                     }
                 }
             }
@@ -178,22 +207,20 @@ final class VectorMatMul implements MatMul {
 
     /**
      * Adds (or writes) α times a tile of sums into C's rows [i, i + rows), columns [j, j + width), where
-     * C(i, j) is c[i·crs + j·ccs].
+     * C(i, j) is c[c0 + i·crs + j]: whole vectors, then the columns left over one by one.
      */
-    private static void merge(float[] tile, int rows, float[] c, int i, int j, int width, int crs, int ccs,
+    private static void merge(float[] tile, int rows, float[] c, int c0, int i, int j, int width, int crs,
                               float alpha, boolean add) {
+        int vectors = width - width % L;
         for (int r = 0; r < rows; r++) {
-            int ci = (i + r) * crs + j * ccs, t = r * NR;
-            if (width == NR && ccs == 1) {
-                for (int v = 0; v < NR; v += L) {
-                    FloatVector sum = FloatVector.fromArray(S, tile, t + v).mul(alpha);
-                    (add ? sum.add(FloatVector.fromArray(S, c, ci + v)) : sum).intoArray(c, ci + v);
-                }
-            } else {
-                for (int jj = 0, cij = ci; jj < width; jj++, cij += ccs) {
-                    float sum = alpha * tile[t + jj];
-                    c[cij] = add ? c[cij] + sum : sum;
-                }
+            int ci = c0 + (i + r) * crs + j, t = r * NR;
+            for (int v = 0; v < vectors; v += L) {
+                FloatVector sum = FloatVector.fromArray(S, tile, t + v).mul(alpha);
+                (add ? sum.add(FloatVector.fromArray(S, c, ci + v)) : sum).intoArray(c, ci + v);
+            }
+            for (int jj = vectors; jj < width; jj++) {
+                float sum = alpha * tile[t + jj];
+                c[ci + jj] = add ? c[ci + jj] + sum : sum;
             }
         }
     }
@@ -285,6 +312,15 @@ final class VectorMatMul implements MatMul {
     private static final class Scratch {
         final float[] tile = new float[6 * NR];
         private float[] packedB = new float[0];
+        private float[] part = new float[0];
+
+        /** A row-major copy of the part of a product written transposed. */
+        float[] part(int size) {
+            if (part.length < size) {
+                part = new float[size];
+            }
+            return part;
+        }
 
         float[] packedB(int size) {
             if (packedB.length < size) {
