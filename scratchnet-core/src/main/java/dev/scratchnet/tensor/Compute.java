@@ -8,11 +8,15 @@ import java.util.concurrent.locks.LockSupport;
  * A matrix-multiply kernel and the fixed pool of threads that shares large products.
  *
  * <p>A product large enough to pay for the hand-off is shared. A packed product of fewer than 256 rows (a
- * mini-batch's forward pass, BP2) and a weight gradient Aᵀ·B, when C has at least 64 columns, go out in items
- * of whole packed panels of columns, each thread taking the next item not yet taken and packing only its own
- * columns of B. Other products are split into one part per thread: by columns (on multiples of 4) for an
- * A·Bᵀ of too few rows to pack and an A·B of few rows, by rows otherwise. Small products (such as those of a
- * mini-batch of 10) stay on the calling thread. The pool's
+ * mini-batch's forward pass at 128, BP2), when C has at least 64 columns, goes out in items of whole packed
+ * panels of columns, each thread taking the next item not yet taken and packing only its own columns of B.
+ * Other products are split into one part per thread: by columns (on multiples of 4) for an A·Bᵀ of too few
+ * rows to pack, one of many more columns than rows (the forward pass at mini-batch 32, x·Wᵀ with W of 512
+ * rows) and an A·B of few rows; by rows otherwise, a weight gradient Aᵀ·B included. So a dense layer's
+ * forward pass at mini-batch 10 or 32 reads, on each thread, the rows of W that the same thread updated in
+ * the last step's weight gradient, still in its core's cache; with column items they crossed from one core
+ * to the other on every step. Small products (such as those of a
+ * mini-batch of 10's output layer) stay on the calling thread. The pool's
  * workers spin briefly, then park, and dispatching a product allocates nothing. One product runs on the
  * pool at a time; a caller that finds the pool busy computes on its own thread, so sharing a Compute
  * between threads is safe. Results do not depend on the thread count (see {@link MatMul}).
@@ -28,6 +32,11 @@ public final class Compute implements AutoCloseable {
      */
     static final long PARALLEL_MIN_WORK = 1L << 17;
     static final long PARALLEL_MIN_WORK_512 = 1L << 18;
+    /**
+     * A packed A·Bᵀ with at least this many times more columns than rows (a dense layer's forward product on
+     * a mini-batch of 32: 32 × 512) is computed as Cᵀ = B·Aᵀ by the vector kernel, and split by columns.
+     */
+    static final int SWAP_MIN_RATIO = 16;
     /** A·Bᵀ products with fewer rows than this are split by columns instead. */
     static final int MIN_ROWS_PER_PART = 8;
     /**
@@ -165,13 +174,13 @@ public final class Compute implements AutoCloseable {
      * Whether a shared product goes out in column items (each thread taking the next range of columns of C
      * not yet taken, and packing only those columns of B) rather than one range of rows per thread, which
      * would have each thread pack all of B: products of few rows (a mini-batch's forward pass, a conv layer's
-     * W · cols) and weight gradients whose every row would read all of B.
+     * W · cols). Not a weight gradient Aᵀ·B, whose B (a mini-batch's inputs) is small to pack.
      */
     private static boolean byColumns(ComputeJob.Op op, int m, int n) {
-        if (op == ComputeJob.Op.ABT && m < 2 * MIN_ROWS_PER_PART) {
-            return false; // dot products, no packing: one range of columns per thread
+        if (op == ComputeJob.Op.ATB || op == ComputeJob.Op.ABT && (m < 2 * MIN_ROWS_PER_PART || n >= SWAP_MIN_RATIO * m)) {
+            return false;
         }
-        return n >= 2 * COLUMN_ITEM_UNIT && (op == ComputeJob.Op.ATB || m < COLUMN_ITEMS_BELOW_ROWS);
+        return n >= 2 * COLUMN_ITEM_UNIT && m < COLUMN_ITEMS_BELOW_ROWS;
     }
 
     /** Columns per item: about four items per thread, a multiple of the packed panels' width. */

@@ -67,8 +67,9 @@ final class ComputeJob {
                 for (int item = next.getAndIncrement(), from; (from = item * columns) < n; item = next.getAndIncrement()) {
                     columns(kernel, from, Math.min(n, from + columns));
                 }
-            } else if (op == Op.ABT && m < 2 * Compute.MIN_ROWS_PER_PART) {
-                // Few rows: split the columns, on multiples of 4 to keep the kernel's tiles.
+            } else if (op == Op.ABT && (m < 2 * Compute.MIN_ROWS_PER_PART || n >= Compute.SWAP_MIN_RATIO * m)) {
+                // By columns, on multiples of 4 to keep the kernel's tiles: the rows of W a thread reads are
+                // the rows it updates in the weight gradient Aᵀ·B, split by rows at the same boundaries.
                 kernel.abt(a, b, c, m, 0, m, boundary(n, part), boundary(n, part + 1), n, k);
             } else if (op == Op.AB && m < Compute.COLUMN_SPLIT_ROWS) {
                 kernel.abColumns(a, b, c, m, boundary(n, part), boundary(n, part + 1), n, k, accumulate);
@@ -84,7 +85,6 @@ final class ComputeJob {
     private void columns(MatMul kernel, int from, int to) {
         switch (op) {
             case AB -> kernel.abColumns(a, b, c, m, from, to, n, k, accumulate);
-            case ATB -> kernel.atbColumns(a, b, c, m, from, to, n, k, alpha, accumulate);
             case ABT -> kernel.abt(a, b, c, m, 0, m, from, to, n, k);
             default -> throw new IllegalStateException(op.name());
         }

@@ -37,10 +37,10 @@ final class VectorMatMul implements MatMul {
     /**
      * A packed A·Bᵀ with at least this many times more columns than rows (a dense layer's forward product on
      * a mini-batch of 32: 32 × 512) is computed as Cᵀ = B·Aᵀ: the weights B are read in place and the
-     * mini-batch A is packed instead, once per column item (about 4 per thread); its sums go into C
-     * transposed. The same multiply-adds in the same order, so the same bits.
+     * mini-batch A is packed instead, once per thread ({@link Compute} splits such a product by columns);
+     * its sums go into C transposed. The same multiply-adds in the same order, so the same bits.
      */
-    private static final int SWAP_MIN_RATIO = 16;
+    private static final int SWAP_MIN_RATIO = Compute.SWAP_MIN_RATIO;
     /**
      * A·Bᵀ at least this many times deeper than m + n uses dot products too: packing would copy all of the
      * long rows of B for a product that reuses each value only m times (a conv layer's weight gradient,
@@ -81,11 +81,6 @@ final class VectorMatMul implements MatMul {
         packed(a, 1, m, b, n, 1, c, n, 1, rowFrom, rowTo, 0, n, k, alpha, accumulate);
     }
 
-    @Override
-    public void atbColumns(float[] a, float[] b, float[] c, int m, int colFrom, int colTo, int n, int k, float alpha,
-                           boolean accumulate) {
-        packed(a, 1, m, b, n, 1, c, n, 1, 0, m, colFrom, colTo, k, alpha, accumulate);
-    }
 
     /**
      * C(i,j) = α·Σ_p A(i,p)·B(p,j) (+ C(i,j) when {@code accumulate}) for the rows [rowFrom, rowTo) and
