@@ -274,7 +274,7 @@ public final class Trainer {
 
     /** Trains on one mini-batch of examples order[from .. from+rows); returns their summed cost. */
     double step(Dataset training, int[] order, int from, int rows) {
-        batch.gather(training, order, from, rows, random);
+        batch.gather(training, order, from, rows, random, compute);
         float[] x = batch.inputs();
         int[] labels = batch.labels();
         if (config.dropout() > 0f) {

@@ -100,7 +100,8 @@ class AllocationTest {
         return total.get();
     }
 
-    private static Dataset randomData(int n) {
+    /** n random 28 × 28 images with random labels. */
+    static Dataset randomData(int n) {
         Random random = new Random(1);
         byte[] pixels = new byte[n * 784];
         byte[] labels = new byte[n];

@@ -222,7 +222,7 @@ class TrainerTest {
             }
             java.util.Set<String> seen = new java.util.HashSet<>();
             for (int k = 0; k < order.length; k += 3) { // mini-batches of 3
-                batch.gather(data, order, k, 3, new Random(1));
+                batch.gather(data, order, k, 3, new Random(1), compute);
                 for (int r = 0; r < 3; r++) {
                     float[] row = java.util.Arrays.copyOfRange(batch.inputs(), r * side * side, (r + 1) * side * side);
                     seen.add(batch.labels()[r] + ": " + java.util.Arrays.toString(row));
@@ -231,6 +231,26 @@ class TrainerTest {
             assertThat(seen).isEqualTo(expected);
             Trainer.Result result = new Trainer(net, config, compute).fit(Splits.of(data, data, 0), new Random(3));
             assertThat(result.epochs().get(0).examples()).isEqualTo(5 * n);
+        }
+    }
+
+    @Test
+    void aLargeMiniBatchGatheredByThePoolHoldsTheImagesAndLabelsInTheEpochsOrder() {
+        int rows = MiniBatch.PARALLEL_MIN_PIXELS / 784 + 3; // just over the size the pool copies, odd
+        Dataset data = AllocationTest.randomData(3 * rows);
+        int[] order = new int[data.size()];
+        for (int k = 0; k < order.length; k++) {
+            order[k] = (7 * k + 2) % order.length; // 7 is prime to 3 · rows, so a permutation
+        }
+        try (Compute two = new Compute(2)) {
+            MiniBatch batch = new MiniBatch(rows, 784, Augmentation.NONE);
+            batch.gather(data, order, rows, rows, new Random(1), two);
+            for (int r = 0; r < rows; r++) {
+                int i = order[rows + r];
+                assertThat(java.util.Arrays.copyOfRange(batch.inputs(), r * 784, (r + 1) * 784))
+                        .as("row %d: image %d", r, i).containsExactly(data.image(i));
+                assertThat(batch.labels()[r]).as("row %d's label", r).isEqualTo(data.label(i));
+            }
         }
     }
 
