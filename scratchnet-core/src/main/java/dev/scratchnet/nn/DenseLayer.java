@@ -142,7 +142,7 @@ public final class DenseLayer implements Layer {
                 nablaB[j] += delta[from + j]; // BP3: ∂C/∂b_j = δ_j
             }
         }
-        compute.atb(delta, x, parameters.get(0).gradient(), outputs, inputs, rows); // BP4: ∂C/∂w_jk = x_k · δ_j
+        compute.weightGradient(delta, x, parameters.get(0).gradient(), outputs, inputs, rows, 1f, false); // BP4: ∂C/∂w_jk = x_k · δ_j
     }
 
     /**
@@ -161,6 +161,6 @@ public final class DenseLayer implements Layer {
                 biases[j] -= scale * delta[from + j]; // BP3 + step: b_j ← b_j − (η/m)·δ_j
             }
         }
-        compute.atb(delta, x, weights, outputs, inputs, rows, -scale, true); // BP4 + step, [outputs × inputs]
+        compute.weightGradient(delta, x, weights, outputs, inputs, rows, -scale, true); // BP4 + step, [outputs × inputs]
     }
 }

@@ -8,16 +8,16 @@ import java.util.concurrent.locks.LockSupport;
  * A matrix-multiply kernel and the fixed pool of threads that shares large products.
  *
  * <p>A product large enough to pay for the hand-off is shared. A packed product of fewer than 256 rows (a
- * mini-batch's forward pass at 128, BP2), when C has at least 64 columns, goes out in items of whole packed
- * panels of columns, each thread taking the next item not yet taken and packing only its own columns of B.
- * Other products are split into one part per thread: by columns (on multiples of 4) for an A·Bᵀ of too few
- * rows to pack, one of many more columns than rows (the forward pass at mini-batch 32, x·Wᵀ with W of 512
- * rows) and an A·B of few rows; by rows otherwise, a weight gradient Aᵀ·B included. So a dense layer's
- * forward pass at mini-batch 10 or 32 reads, on each thread, the rows of W that the same thread updated in
- * the last step's weight gradient, still in its core's cache; with column items they crossed from one core
- * to the other on every step. Small products (such as those of a
- * mini-batch of 10's output layer) stay on the calling thread. The pool's
- * workers spin briefly, then park, and dispatching a product allocates nothing. One product runs on the
+ * mini-batch's forward pass at 128, BP2) and an Aᵀ·B (a conv layer's Wᵀ·δ), when C has at least 64 columns,
+ * go out in items of whole packed panels of columns, each thread taking the next item not yet taken and
+ * packing only its own columns of B. Other products are split into one part per thread: by columns (on
+ * multiples of 4) for an A·Bᵀ of too few rows to pack, one of many more columns than rows (the forward pass
+ * at mini-batch 32, x·Wᵀ with W of 512 rows) and an A·B of few rows; by rows otherwise. A dense layer's
+ * weight gradient ({@link #weightGradient}) is split by rows at the boundaries of its forward product's
+ * columns: each thread reads in the forward pass at mini-batch 10 or 32 the rows of W that it updated in the
+ * last step, still in its core's cache; with column items they crossed from one core to the other on every
+ * step. Small products (such as those of a mini-batch of 10's output layer) stay on the calling thread. The
+ * pool's workers spin briefly, then park, and dispatching a product allocates nothing. One product runs on the
  * pool at a time; a caller that finds the pool busy computes on its own thread, so sharing a Compute
  * between threads is safe. Results do not depend on the thread count (see {@link MatMul}).
  */
@@ -44,7 +44,10 @@ public final class Compute implements AutoCloseable {
      * by columns, so that each part packs only its columns of B and keeps the full height of its tiles.
      */
     static final int COLUMN_SPLIT_ROWS = 64;
-    /** A·B and A·Bᵀ products shared by the pool with fewer rows than this go out in column items. */
+    /**
+     * A·B and packed A·Bᵀ products shared by the pool with fewer rows than this go out in column items (but
+     * not an A·Bᵀ that {@link #abtByColumnParts} splits in one part per thread).
+     */
     static final int COLUMN_ITEMS_BELOW_ROWS = 256;
     /** Column items are multiples of this many columns: whole packed panels at 256 and 512 bits (NR = 16, 32). */
     static final int COLUMN_ITEM_UNIT = 32;
@@ -148,13 +151,23 @@ public final class Compute implements AutoCloseable {
         run(ComputeJob.Op.ATB, a, b, c, m, n, k, alpha, accumulate);
     }
 
+    /**
+     * A dense layer's weight gradient, C = α·Aᵀ·B (or C += α·Aᵀ·B), split by rows at the boundaries that
+     * split the columns of its forward product x·Wᵀ (see the class comment), so that each thread writes the
+     * rows of W that it reads in the next step's forward pass.
+     */
+    public void weightGradient(float[] a, float[] b, float[] c, int m, int n, int k, float alpha, boolean accumulate) {
+        run(ComputeJob.Op.ATB_ROWS, a, b, c, m, n, k, alpha, accumulate);
+    }
+
     /** C[m×n] = A·Bᵀ with A [m×k] and B [n×k]. */
     public void abt(float[] a, float[] b, float[] c, int m, int n, int k) {
         run(ComputeJob.Op.ABT, a, b, c, m, n, k, 1f, false);
     }
 
     private void run(ComputeJob.Op op, float[] a, float[] b, float[] c, int m, int n, int k, float alpha, boolean accumulate) {
-        boolean splittable = m >= MIN_ROWS_PER_PART * 2 || op != ComputeJob.Op.ATB && n >= 16;
+        boolean splittable = m >= MIN_ROWS_PER_PART * 2
+                || op != ComputeJob.Op.ATB && op != ComputeJob.Op.ATB_ROWS && n >= 16;
         boolean parallel = workers.length > 0 && (long) m * n * k >= minParallelWork && splittable
                 && busy.compareAndSet(false, true);
         if (!parallel) {
@@ -172,15 +185,24 @@ public final class Compute implements AutoCloseable {
 
     /**
      * Whether a shared product goes out in column items (each thread taking the next range of columns of C
-     * not yet taken, and packing only those columns of B) rather than one range of rows per thread, which
-     * would have each thread pack all of B: products of few rows (a mini-batch's forward pass, a conv layer's
-     * W · cols). Not a weight gradient Aᵀ·B, whose B (a mini-batch's inputs) is small to pack.
+     * not yet taken, and packing only those columns of B) rather than one range of rows or columns per
+     * thread: products of few rows (a mini-batch's forward pass at 128, BP2, a conv layer's W · cols) and
+     * Aᵀ·B products such as a conv layer's Wᵀ·δ, whose rows would each read all of B.
      */
     private static boolean byColumns(ComputeJob.Op op, int m, int n) {
-        if (op == ComputeJob.Op.ATB || op == ComputeJob.Op.ABT && (m < 2 * MIN_ROWS_PER_PART || n >= SWAP_MIN_RATIO * m)) {
+        if (op == ComputeJob.Op.ATB_ROWS || (op == ComputeJob.Op.ABT && abtByColumnParts(m, n))) {
             return false;
         }
-        return n >= 2 * COLUMN_ITEM_UNIT && m < COLUMN_ITEMS_BELOW_ROWS;
+        return n >= 2 * COLUMN_ITEM_UNIT && (op == ComputeJob.Op.ATB || m < COLUMN_ITEMS_BELOW_ROWS);
+    }
+
+    /**
+     * Whether a shared A·Bᵀ splits its columns in one part per thread: too few rows to pack (dot products,
+     * no packing to share) or many more columns than rows (computed as Cᵀ = B·Aᵀ, each thread packing the
+     * mini-batch once), at the boundaries of {@link #weightGradient}'s rows.
+     */
+    static boolean abtByColumnParts(int m, int n) {
+        return m < 2 * MIN_ROWS_PER_PART || n >= SWAP_MIN_RATIO * m;
     }
 
     /** Columns per item: about four items per thread, a multiple of the packed panels' width. */

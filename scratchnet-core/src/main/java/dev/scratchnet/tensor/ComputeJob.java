@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class ComputeJob {
 
     /** What the job does: one of the three products, parts of work, or items of work. */
-    enum Op { AB, ATB, ABT, PARTS, ITEMS }
+    enum Op { AB, ATB, ATB_ROWS, ABT, PARTS, ITEMS }
 
     private Op op;
     private float[] a, b, c;
@@ -67,7 +67,7 @@ final class ComputeJob {
                 for (int item = next.getAndIncrement(), from; (from = item * columns) < n; item = next.getAndIncrement()) {
                     columns(kernel, from, Math.min(n, from + columns));
                 }
-            } else if (op == Op.ABT && (m < 2 * Compute.MIN_ROWS_PER_PART || n >= Compute.SWAP_MIN_RATIO * m)) {
+            } else if (op == Op.ABT && Compute.abtByColumnParts(m, n)) {
                 // By columns, on multiples of 4 to keep the kernel's tiles: the rows of W a thread reads are
                 // the rows it updates in the weight gradient Aᵀ·B, split by rows at the same boundaries.
                 kernel.abt(a, b, c, m, 0, m, boundary(n, part), boundary(n, part + 1), n, k);
@@ -85,6 +85,7 @@ final class ComputeJob {
     private void columns(MatMul kernel, int from, int to) {
         switch (op) {
             case AB -> kernel.abColumns(a, b, c, m, from, to, n, k, accumulate);
+            case ATB -> kernel.atbColumns(a, b, c, m, from, to, n, k, alpha, accumulate);
             case ABT -> kernel.abt(a, b, c, m, 0, m, from, to, n, k);
             default -> throw new IllegalStateException(op.name());
         }
@@ -99,7 +100,7 @@ final class ComputeJob {
                  int from, int to, int m, int n, int k, float alpha, boolean accumulate) {
         switch (op) {
             case AB -> kernel.ab(a, b, c, from, to, n, k, accumulate);
-            case ATB -> kernel.atb(a, b, c, from, to, m, n, k, alpha, accumulate);
+            case ATB, ATB_ROWS -> kernel.atb(a, b, c, from, to, m, n, k, alpha, accumulate);
             case ABT -> kernel.abt(a, b, c, m, from, to, 0, n, n, k);
             default -> throw new IllegalStateException(op.name());
         }

@@ -37,6 +37,14 @@ public interface MatMul {
              boolean accumulate);
 
     /**
+     * The same product for the columns {@code [colFrom, colTo)} of all m rows, so that a weight gradient of
+     * few rows and many columns can be split by columns, each part packing only its own columns of B. The
+     * same sums in the same order as {@link #atb}.
+     */
+    void atbColumns(float[] a, float[] b, float[] c, int m, int colFrom, int colTo, int n, int k, float alpha,
+                    boolean accumulate);
+
+    /**
      * C = A·Bᵀ with A [m × k], B [n × k], C [m × n]; B is read transposed, never copied. Computes the
      * columns {@code [colFrom, colTo)} of those rows, so that a product of few rows can be split by columns.
      * A kernel may choose its method by the product's shape (m, n, k), never by the part it is asked for.

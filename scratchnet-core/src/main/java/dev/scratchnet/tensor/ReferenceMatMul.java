@@ -43,15 +43,27 @@ public final class ReferenceMatMul implements MatMul {
     @Override
     public void atb(float[] a, float[] b, float[] c, int rowFrom, int rowTo, int m, int n, int k, float alpha,
                     boolean accumulate) {
+        atb(a, b, c, rowFrom, rowTo, 0, n, m, n, k, alpha, accumulate);
+    }
+
+    @Override
+    public void atbColumns(float[] a, float[] b, float[] c, int m, int colFrom, int colTo, int n, int k, float alpha,
+                           boolean accumulate) {
+        atb(a, b, c, 0, m, colFrom, colTo, m, n, k, alpha, accumulate);
+    }
+
+    /** C = α·Aᵀ·B (or C += α·Aᵀ·B) on the rows [rowFrom, rowTo) and columns [colFrom, colTo). */
+    private static void atb(float[] a, float[] b, float[] c, int rowFrom, int rowTo, int colFrom, int colTo, int m,
+                            int n, int k, float alpha, boolean accumulate) {
         for (int i = rowFrom; i < rowTo; i++) {
             int ci = i * n;
             if (!accumulate) {
-                java.util.Arrays.fill(c, ci, ci + n, 0f);
+                java.util.Arrays.fill(c, ci + colFrom, ci + colTo, 0f);
             }
             for (int p = 0; p < k; p++) {
                 float api = alpha * a[p * m + i];
                 int bp = p * n;
-                for (int j = 0; j < n; j++) {
+                for (int j = colFrom; j < colTo; j++) {
                     c[ci + j] = Math.fma(api, b[bp + j], c[ci + j]);
                 }
             }

@@ -81,6 +81,12 @@ final class VectorMatMul implements MatMul {
         packed(a, 1, m, b, n, 1, c, n, 1, rowFrom, rowTo, 0, n, k, alpha, accumulate);
     }
 
+    @Override
+    public void atbColumns(float[] a, float[] b, float[] c, int m, int colFrom, int colTo, int n, int k, float alpha,
+                           boolean accumulate) {
+        packed(a, 1, m, b, n, 1, c, n, 1, 0, m, colFrom, colTo, k, alpha, accumulate);
+    }
+
 
     /**
      * C(i,j) = α·Σ_p A(i,p)·B(p,j) (+ C(i,j) when {@code accumulate}) for the rows [rowFrom, rowTo) and
@@ -94,15 +100,13 @@ final class VectorMatMul implements MatMul {
             packedRows(a, ars, aps, b, bps, bjs, c, 0, crs, rowFrom, rowTo, colFrom, colTo, k, alpha, accumulate);
             return;
         }
-        // C written transposed (Cᵀ = B·Aᵀ): the blocks' sums are merged, by whole vectors, into a row-major
-        // copy of this part of C, which then goes into C once; the same additions in the same order.
+        // C written transposed (Cᵀ = B·Aᵀ, only abt's, which never accumulates): the blocks' sums are merged,
+        // by whole vectors, into a row-major copy of this part of C, which then goes into C once; the same
+        // additions in the same order.
         int width = colTo - colFrom, rows = rowTo - rowFrom;
         float[] part = scratch.get().part(rows * width);
         int offset = -(rowFrom * width + colFrom);
-        if (accumulate) {
-            copy(c, 0, crs, ccs, part, offset, width, 1, rowFrom, rowTo, colFrom, colTo);
-        }
-        packedRows(a, ars, aps, b, bps, bjs, part, offset, width, rowFrom, rowTo, colFrom, colTo, k, alpha, accumulate);
+        packedRows(a, ars, aps, b, bps, bjs, part, offset, width, rowFrom, rowTo, colFrom, colTo, k, alpha, false);
         copy(part, offset, width, 1, c, 0, crs, ccs, rowFrom, rowTo, colFrom, colTo);
     }
 

@@ -48,8 +48,12 @@ final class MiniBatch implements Compute.Parts {
             source = training;
             sourceOrder = order;
             sourceFrom = from;
-            compute.forEach(rows, this);
-            source = null;
+            try {
+                compute.forEach(rows, this);
+            } finally {
+                source = null;
+                sourceOrder = null;
+            }
             return;
         }
         int side = training.imageCols();

@@ -85,7 +85,7 @@ class MatMulTest {
         for (int m : new int[] {256, 128, 33, 32, 14, 10}) {
             sameForAnyThreadCount(random, m, 100, 784);
         }
-        sameForAnyThreadCount(random, 32, 512, 784); // the default preset's first layer, in column items
+        sameForAnyThreadCount(random, 32, 512, 784); // the default preset's first layer: Cᵀ = B·Aᵀ, split by columns
         sameForAnyThreadCount(random, 20, 250, 61);
     }
 
@@ -151,6 +151,32 @@ class MatMulTest {
     }
 
     @Test
+    void anyColumnRangeOfAnAtBProductHasTheWholeProductsBits() {
+        // The column items of a weight gradient: every element summed, scaled and added as by atb.
+        Random random = new Random(13);
+        for (int[] s : new int[][] {{100, 784, 128}, {512, 784, 32}, {14, 100, 10}, {9, 37, 300}}) {
+            int m = s[0], n = s[1], k = s[2];
+            float[] a = random(random, k * m), b = random(random, k * n), start = random(random, m * n);
+            float[] whole = start.clone();
+            fast.atb(a, b, whole, 0, m, m, n, k, -0.25f, true);
+            for (int[] cols : new int[][] {{0, n}, {0, 32}, {32, n}, {3, n - 5}}) {
+                float[] part = start.clone();
+                fast.atbColumns(a, b, part, m, cols[0], cols[1], n, k, -0.25f, true);
+                float[] ref = start.clone();
+                reference.atbColumns(a, b, ref, m, cols[0], cols[1], n, k, -0.25f, true);
+                for (int i = 0; i < m; i++) {
+                    for (int j = 0; j < n; j++) {
+                        boolean inside = j >= cols[0] && j < cols[1];
+                        assertThat(part[i * n + j]).as("atb %dx%dx%d at (%d, %d)", m, n, k, i, j)
+                                .isEqualTo(inside ? whole[i * n + j] : start[i * n + j]);
+                        assertThat(Math.abs(ref[i * n + j] - part[i * n + j])).isLessThan(1e-3f * (1 + Math.abs(ref[i * n + j])));
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void sixRowTilesLeaveNoTwoOrThreeRowsToTheOneRowTile() {
         assertThat(VectorMatMul.sixRowTiles(32)).isEqualTo(4); // 24 + 4 + 4
         assertThat(VectorMatMul.sixRowTiles(33)).isEqualTo(4); // 24 + 4 + 4 + 1
@@ -177,6 +203,9 @@ class MatMulTest {
                 float[] w2 = startW.clone();
                 more.atb(g, a, w2, n, k, m, -0.5f, true);
                 assertThat(w2).as("atb on %d threads", more.threads()).containsExactly(w1);
+                float[] w3 = startW.clone();
+                more.weightGradient(g, a, w3, n, k, m, -0.5f, true);
+                assertThat(w3).as("weightGradient on %d threads", more.threads()).containsExactly(w1);
                 float[] d2 = startD.clone();
                 more.ab(g, b, d2, m, k, n, true);
                 assertThat(d2).as("ab on %d threads", more.threads()).containsExactly(d1);

@@ -27,10 +27,11 @@ class AllocationTest {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         assertThat(threads.isThreadAllocatedMemorySupported()).isTrue();
         Dataset data = randomData(2000);
-        // layers, activation, mini-batch, optimizer, dropout, L2 (784×100 weights are split across the pool)
+        // layers, activation, mini-batch, optimizer, dropout, L2 (784×100 weights are split across the pool; 32 × 512
+        // at mini-batch 32 is computed transposed, Cᵀ = B·Aᵀ)
         String[][] runs = {{"784,100,10", "sigmoid", "10", "sgd", "0", "0"}, {"784,100,10", "sigmoid", "128", "sgd", "0", "0"},
                 {"1x28x28,conv5x5:8,maxpool2,conv3x3:8,maxpool2,10", "relu", "10", "sgd", "0", "0"},
-                {"784,100,10", "relu", "32", "momentum", "0", "5"}, {"784,100,30,10", "relu", "32", "adam", "0.3", "0"},
+                {"784,100,10", "relu", "32", "momentum", "0", "5"}, {"784,512,10", "relu", "32", "momentum", "0", "0"}, {"784,100,30,10", "relu", "32", "adam", "0.3", "0"},
                 {"1x28x28,conv5x5:8,maxpool2,conv3x3:8,maxpool2,32,10", "relu", "10", "sgd", "0.3", "0"},
                 {"1x28x28,conv5x5:8,maxpool2,conv3x3:8,maxpool2,32,10", "relu", "64", "momentum", "0.3", "0"}};
         for (String[] run : runs) {
