@@ -87,7 +87,6 @@ final class VectorMatMul implements MatMul {
         packed(a, 1, m, b, n, 1, c, n, 1, 0, m, colFrom, colTo, k, alpha, accumulate);
     }
 
-
     /**
      * C(i,j) = α·Σ_p A(i,p)·B(p,j) (+ C(i,j) when {@code accumulate}) for the rows [rowFrom, rowTo) and
      * columns [colFrom, colTo), where A(i,p) = a[i·ars + p·aps], B(p,j) = b[p·bps + j·bjs] and
@@ -107,15 +106,9 @@ final class VectorMatMul implements MatMul {
         float[] part = scratch.get().part(rows * width);
         int offset = -(rowFrom * width + colFrom);
         packedRows(a, ars, aps, b, bps, bjs, part, offset, width, rowFrom, rowTo, colFrom, colTo, k, alpha, false);
-        copy(part, offset, width, 1, c, 0, crs, ccs, rowFrom, rowTo, colFrom, colTo);
-    }
-
-    /** to(i, j) = from(i, j) over the rows and columns given, each matrix as an offset and two strides. */
-    private static void copy(float[] from, int fo, int frs, int fcs, float[] to, int to0, int trs, int tcs,
-                             int rowFrom, int rowTo, int colFrom, int colTo) {
-        for (int j = colFrom; j < colTo; j++) {
-            for (int i = rowFrom; i < rowTo; i++) {
-                to[to0 + i * trs + j * tcs] = from[fo + i * frs + j * fcs];
+        for (int j = colFrom; j < colTo; j++) { // C's column j is the copy's column j, down its rows
+            for (int i = rowFrom, from = j - colFrom; i < rowTo; i++, from += width) {
+                c[i * crs + j * ccs] = part[from];
             }
         }
     }

@@ -44,12 +44,16 @@ final class MiniBatch implements Compute.Parts {
      * a stream seeded by one long of the run's generator.
      */
     void gather(Dataset training, int[] order, int from, int rows, Random random, Compute compute) {
-        if (augmentation == Augmentation.NONE && rows * inputSize >= PARALLEL_MIN_PIXELS) {
+        if (augmentation == Augmentation.NONE) {
             source = training;
             sourceOrder = order;
             sourceFrom = from;
             try {
-                compute.forEach(rows, this);
+                if (rows * inputSize >= PARALLEL_MIN_PIXELS) {
+                    compute.forEach(rows, this);
+                } else {
+                    run(0, rows);
+                }
             } finally {
                 source = null;
                 sourceOrder = null;
@@ -60,7 +64,7 @@ final class MiniBatch implements Compute.Parts {
         if (augmentation.draws()) {
             distortions.reseed(random.nextLong());
         }
-        if (augmentation != Augmentation.NONE && scratch.length == 0) { // the data set gives the image size
+        if (scratch.length == 0) { // the data set gives the image size
             scratch = new float[Augmentation.scratchSize(side)];
         }
         int copies = augmentation.copies();
@@ -76,7 +80,7 @@ final class MiniBatch implements Compute.Parts {
         }
     }
 
-    /** Copies the rows [from, to) of a mini-batch without augmentation. */
+    /** Copies the rows [from, to) of a mini-batch without augmentation, on whichever thread runs it. */
     @Override
     public void run(int from, int to) {
         for (int r = from; r < to; r++) {
