@@ -17,6 +17,7 @@ final class Progress implements TrainingListener {
     private final PrintWriter out;
     private final boolean terminal;
     private final int epochs;
+    private int barEpoch;
     private long epochStart;
     private long lastDraw;
 
@@ -45,7 +46,8 @@ final class Progress implements TrainingListener {
             return;
         }
         long now = System.nanoTime();
-        if (epochStart == 0) {
+        if (epoch != barEpoch) { // an epoch's line may come while the next one trains: the bar keeps its start
+            barEpoch = epoch;
             epochStart = now;
         }
         if (now - lastDraw < REDRAW_NANOS && done < total) {
@@ -67,7 +69,6 @@ final class Progress implements TrainingListener {
             out.print("\r\033[K");
             out.flush();
         }
-        epochStart = 0;
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "epoch %2d/%d  cost %.4f", m.epoch(), epochs,
                 m.trainCost()));
         m.trainAccuracy().ifPresent(v -> line.append(String.format(Locale.ROOT, "  train %.2f%%", 100 * v)));

@@ -129,17 +129,15 @@ final class TrainCommand implements Callable<Integer> {
         try (Compute compute = new Compute(threadCount); StopSignal stop = new StopSignal();
              ScaleOut.Session workers = cluster == null ? null : cluster.open(new ScaleOut.Request(scaleOut.master,
                      scaleOut.workers(), scaleOut.averageEvery(), seed, arch, setup.training(), splits.training()), out)) {
-            Trainer trainer = new Trainer(start.network(), setup.training().withMonitor(monitor), compute, workers);
+            Trainer trainer = new Trainer(start.network(), setup.training().withMonitor(monitor), compute, workers)
+                    .evaluateInBackground(true);
             Progress progress = new Progress(out, Progress.isTerminal(), setup.training().epochs());
             TrainingListener chance = Listeners.chanceWarning(spec.commandLine().getErr(), start.network().outputSize(),
                     setup.training().learningRate());
             Trainer.Result result = trainer.fit(splits, start.random(), Listeners.all(progress, metricsFile, board, chance),
                     stop::requested,
-                    start.resumed(), state -> {
-                        if (checkpoint != null) {
-                            saveCheckpoint(start.network(), setup, loaded, state, start.random());
-                        }
-                    });
+                    start.resumed(), checkpoint == null ? null
+                            : state -> saveCheckpoint(start.network(), setup, loaded, state, start.random()));
             finish(out, result, setup, start.network(), loaded, modelPath, metricsFile);
             if (board != null) {
                 board.finished(String.format(Locale.ROOT, "Done after %d epoch(s): test accuracy %.2f%%; saved %s",

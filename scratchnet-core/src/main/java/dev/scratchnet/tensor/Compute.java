@@ -61,6 +61,8 @@ public final class Compute implements AutoCloseable {
     private final AtomicInteger pending = new AtomicInteger();
     private volatile int generation;
     private volatile boolean closed;
+    /** Work handed to the pool so far; written only by the thread that holds {@link #busy}. */
+    private volatile long shared;
 
     /** A Compute with the best kernel of this JVM and {@code threads} threads (the caller's included). */
     public Compute(int threads) {
@@ -86,6 +88,14 @@ public final class Compute implements AutoCloseable {
 
     public int threads() {
         return workers.length + 1;
+    }
+
+    /**
+     * How many times work has gone to the pool's threads so far (products, parts or items): unchanged over a
+     * stretch of work means the other threads sat idle through it.
+     */
+    public long sharedWork() {
+        return shared;
     }
 
     /** Work that can be split into ranges of items, each range done by one thread. */
@@ -213,6 +223,7 @@ public final class Compute implements AutoCloseable {
 
     /** Hands the job set to the workers, does the last part itself, and waits for theirs. */
     private void dispatch() {
+        shared++; // only the holder of busy writes it
         pending.set(workers.length);
         generation++;
         for (Worker w : workers) {

@@ -1,6 +1,9 @@
 package dev.scratchnet.train;
 
 import dev.scratchnet.data.Augmentation;
+import dev.scratchnet.data.DataException;
+import dev.scratchnet.data.Dataset;
+import dev.scratchnet.data.Splits;
 import dev.scratchnet.nn.Cost;
 
 /**
@@ -137,5 +140,29 @@ public record TrainConfig(int epochs, int batchSize, float learningRate, Cost co
             throw new IllegalArgumentException("--early-stop and --schedule book need validation data; "
                     + "do not combine them with --validation 0");
         }
+    }
+
+    /** Examples per epoch at most: a checkpoint keeps the shuffle order as float32, exact below 2²⁴. */
+    static final int MAX_EXAMPLES = 1 << 24;
+
+    /** Refuses data that a network of {@code inputs} inputs cannot train on with this configuration. */
+    void checkData(Splits splits, int inputs) {
+        Dataset training = splits.training();
+        if (training.imageSize() != inputs) {
+            throw new DataException("the network takes " + inputs + " inputs but " + training.name()
+                    + " images have " + training.imageSize() + " pixels; make --layers start with "
+                    + training.imageSize());
+        }
+        if ((long) training.size() * augmentation().copies() > MAX_EXAMPLES) {
+            throw new DataException(training.name() + " has " + training.size() + " training images, "
+                    + augmentation().copies() + " examples each with --augment " + augmentation().id()
+                    + "; at most " + MAX_EXAMPLES + " examples per epoch are supported (checkpoints keep the order as"
+                    + " float32); use fewer images or another --augment");
+        }
+        if (augmentation() != Augmentation.NONE && training.imageRows() != training.imageCols()) {
+            throw new DataException("--augment " + augmentation().id() + " takes square images; "
+                    + training.name() + "'s are " + training.imageRows() + " × " + training.imageCols());
+        }
+        checkValidation(splits.validation().isPresent());
     }
 }

@@ -1,19 +1,18 @@
 package dev.scratchnet.train;
 
-import dev.scratchnet.data.Augmentation;
-import dev.scratchnet.data.DataException;
 import dev.scratchnet.data.Dataset;
 import dev.scratchnet.data.Splits;
 import dev.scratchnet.nn.Backprop;
+import dev.scratchnet.nn.Cost;
 import dev.scratchnet.nn.Network;
 import dev.scratchnet.nn.Parameter;
 import dev.scratchnet.tensor.Compute;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalDouble;
 import java.util.Random;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * Mini-batch stochastic gradient descent (network.py's and network2.py's SGD, and what came after): each
@@ -30,9 +29,6 @@ import java.util.function.BooleanSupplier;
  */
 public final class Trainer {
 
-    /** Examples per epoch at most: a checkpoint keeps the shuffle order as float32, exact below 2²⁴. */
-    static final int MAX_EXAMPLES = 1 << 24;
-
     private final Network network;
     private final TrainConfig config;
     private final Compute compute;
@@ -42,6 +38,7 @@ public final class Trainer {
     private final MiniBatch batch;
     private final EpochRunner runner;
     private float eta;
+    private boolean background;
     private int trainingSize = 1;
     private Random random = new Random(0);
 
@@ -60,6 +57,23 @@ public final class Trainer {
         this.optimizer = new Optimizer(config.optimizer());
         this.batch = new MiniBatch(config.batchSize(), network.inputSize(), config.augmentation());
         this.eta = config.learningRate();
+    }
+
+    /**
+     * Lets {@link #fit} evaluate an epoch on an idle core while the next one trains ({@link BackgroundEvaluation}),
+     * where that changes nothing but the wall time: when the epoch's training handed no work to the pool and
+     * nothing after the epoch waits on its evaluation (no early stopping, no book schedule, no checkpoints,
+     * not the last epoch). The listener then hears of the epoch during the next one's mini-batches, on the
+     * caller's thread, with the metrics an evaluation right after it would give. Off unless asked for.
+     */
+    public Trainer evaluateInBackground(boolean on) {
+        this.background = on;
+        return this;
+    }
+
+    private boolean overlaps(Consumer<State> afterEpoch) {
+        return background && afterEpoch == null && runner == null && compute.threads() > 1
+                && config.earlyStop() == 0 && !config.schedule().needsValidation();
     }
 
     /**
@@ -99,60 +113,63 @@ public final class Trainer {
      *               initializes the network from it first
      */
     public Result fit(Splits splits, Random random, TrainingListener listener, BooleanSupplier stopRequested) {
-        return fit(splits, random, listener, stopRequested, null, state -> { });
+        return fit(splits, random, listener, stopRequested, null, null);
     }
 
     /**
      * Trains as above, continuing from {@code resume} when it is not null (after restoring the weights and
      * the run's generator, which the caller owns), and handing {@code afterEpoch} the state after every
      * whole epoch, for checkpoints: an epoch cut short by a stop request is not handed on, so a run resumed
-     * from the last state equals the uninterrupted one.
+     * from the last state equals the uninterrupted one. A null {@code afterEpoch} takes no checkpoints.
      */
     public Result fit(Splits splits, Random random, TrainingListener listener, BooleanSupplier stopRequested,
-                      State resume, java.util.function.Consumer<State> afterEpoch) {
+                      State resume, Consumer<State> afterEpoch) {
         Dataset training = splits.training();
-        checkData(splits);
+        config.checkData(splits, network.inputSize());
         this.random = random;
         int[] order = new int[training.size() * config.augmentation().copies()]; // example k: image k / copies
         this.trainingSize = order.length;
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
-        Schedule.Rate rate = new Schedule.Rate(config.schedule(), config.learningRate(), config.epochs());
-        BestWeights best = new BestWeights(network);
-        List<EpochMetrics> history = new ArrayList<>();
+        AfterEpoch after = new AfterEpoch(new ArrayList<>(), listener, new BestWeights(network),
+                new Schedule.Rate(config.schedule(), config.learningRate(), config.epochs()), order, afterEpoch);
         if (resume != null) {
-            resume(resume, order, rate, best, history);
+            resume(resume, order, after.rate(), after.best(), after.history());
         }
         boolean stopped = false;
-        for (int epoch = history.size() + 1; epoch <= config.epochs() && !stopped; epoch++) {
-            eta = rate.eta(epoch);
-            long start = System.nanoTime();
-            shuffle(order, random);
-            EpochRunner.Pass pass = runner == null ? trainEpoch(training, order, epoch, listener, stopRequested)
-                    : runner.train(network, optimizer, epoch, eta, listener, stopRequested);
-            if (pass.stopped() && pass.done() == 0) {
-                stopped = true; // stopped before the epoch began: nothing to evaluate or record
-                break;
+        try (BackgroundEvaluation background = overlaps(afterEpoch) ? new BackgroundEvaluation(network, compute) : null) {
+            for (int epoch = after.history().size() + 1; epoch <= config.epochs() && !stopped; epoch++) {
+                eta = after.rate().eta(epoch);
+                long start = System.nanoTime();
+                long shared = compute.sharedWork();
+                shuffle(order, random);
+                Runnable between = background == null ? () -> { } : () -> after.deliver(background.poll());
+                EpochRunner.Pass pass = runner == null ? trainEpoch(training, order, epoch, listener, stopRequested, between)
+                        : runner.train(network, optimizer, epoch, eta, listener, stopRequested);
+                if (pass.stopped() && pass.done() == 0) {
+                    stopped = true; // stopped before the epoch began: nothing to evaluate or record
+                    break;
+                }
+                checkFinite(epoch);
+                stopped = pass.stopped();
+                Evaluator.Trained trained = new Evaluator.Trained(epoch, pass.cost() / Math.max(pass.done(), 1),
+                        (System.nanoTime() - start) / 1e9, pass.done(), eta);
+                if (background != null) {
+                    after.deliver(background.await()); // the last epoch's, before this one's
+                    if (!stopped && epoch < config.epochs() && compute.sharedWork() == shared) {
+                        background.start((ev, c) -> ev.epoch(c, splits, trained, monitorCost()));
+                        continue;
+                    }
+                }
+                stopped |= after.record(evaluator.epoch(compute, splits, trained, monitorCost()), pass.done(), optimizer,
+                        config.earlyStop());
             }
-            checkFinite(epoch);
-            stopped = pass.stopped();
-            double seconds = (System.nanoTime() - start) / 1e9;
-            EpochMetrics metrics = evaluate(splits, epoch, pass.cost() / Math.max(pass.done(), 1), seconds, pass.done());
-            history.add(metrics);
-            listener.onEpoch(metrics);
-            double validation = metrics.validationAccuracy().orElse(Double.NaN);
-            if (config.earlyStop() > 0) {
-                best.offer(epoch, validation);
-                stopped |= epoch - best.epoch() >= config.earlyStop();
-            }
-            stopped |= rate.afterEpoch(validation);
-            if (pass.done() == order.length) { // stopped mid-epoch, the last state handed on stays the last whole epoch's
-                afterEpoch.accept(new State(List.copyOf(history), optimizer.state(), order.clone(), rate.state(),
-                        best.accuracy(), best.epoch(), best.parameters()));
+            if (background != null) {
+                after.deliver(background.await());
             }
         }
-        return finish(splits, history, best, stopped);
+        return finish(splits, after.history(), after.best(), stopped);
     }
 
     /** The result; with early stopping, after restoring the best-validation parameters and testing them. */
@@ -167,26 +184,6 @@ public final class Trainer {
             finalTest = evaluator.evaluate(compute, splits.test(), null).accuracy();
         }
         return new Result(List.copyOf(history), stopped, finalTest);
-    }
-
-    private void checkData(Splits splits) {
-        Dataset training = splits.training();
-        if (training.imageSize() != network.inputSize()) {
-            throw new DataException("the network takes " + network.inputSize() + " inputs but " + training.name()
-                    + " images have " + training.imageSize() + " pixels; make --layers start with "
-                    + training.imageSize());
-        }
-        if ((long) training.size() * config.augmentation().copies() > MAX_EXAMPLES) {
-            throw new DataException(training.name() + " has " + training.size() + " training images, "
-                    + config.augmentation().copies() + " examples each with --augment " + config.augmentation().id()
-                    + "; at most " + MAX_EXAMPLES + " examples per epoch are supported (checkpoints keep the order as"
-                    + " float32); use fewer images or another --augment");
-        }
-        if (config.augmentation() != Augmentation.NONE && training.imageRows() != training.imageCols()) {
-            throw new DataException("--augment " + config.augmentation().id() + " takes square images; "
-                    + training.name() + "'s are " + training.imageRows() + " × " + training.imageCols());
-        }
-        config.checkValidation(splits.validation().isPresent());
     }
 
     private void resume(State resume, int[] order, Schedule.Rate rate, BestWeights best, List<EpochMetrics> history) {
@@ -214,8 +211,9 @@ public final class Trainer {
         }
     }
 
+    /** Trains one epoch here; {@code between} runs after each mini-batch. */
     private EpochRunner.Pass trainEpoch(Dataset training, int[] order, int epoch, TrainingListener listener,
-                            BooleanSupplier stopRequested) {
+                            BooleanSupplier stopRequested, Runnable between) {
         double cost = 0;
         int done = 0;
         while (done < order.length) {
@@ -228,6 +226,7 @@ public final class Trainer {
             cost += batchCost;
             done += rows;
             listener.onBatch(epoch, done, order.length);
+            between.run();
             if (stopRequested.getAsBoolean()) {
                 return new EpochRunner.Pass(cost, done, true);
             }
@@ -235,19 +234,9 @@ public final class Trainer {
         return new EpochRunner.Pass(cost, done, false);
     }
 
-    private EpochMetrics evaluate(Splits splits, int epoch, double trainCost, double seconds, int done) {
-        OptionalDouble validation = OptionalDouble.empty();
-        OptionalDouble validationCost = OptionalDouble.empty();
-        if (splits.validation().isPresent()) {
-            Evaluation v = evaluator.evaluate(compute, splits.validation().get(), config.monitor() ? config.cost() : null);
-            validation = OptionalDouble.of(v.accuracy());
-            validationCost = config.monitor() ? OptionalDouble.of(v.meanCost()) : OptionalDouble.empty();
-        }
-        OptionalDouble trainAccuracy = config.monitor()
-                ? OptionalDouble.of(evaluator.evaluate(compute, splits.training(), null).accuracy())
-                : OptionalDouble.empty();
-        double test = evaluator.evaluate(compute, splits.test(), null).accuracy();
-        return new EpochMetrics(epoch, trainCost, validation, test, seconds, done, eta, trainAccuracy, validationCost);
+    /** The run's cost when monitoring asks for the validation cost, else null. */
+    private Cost monitorCost() {
+        return config.monitor() ? config.cost() : null;
     }
 
     /**
