@@ -21,27 +21,33 @@ import java.util.function.BiFunction;
 final class BackgroundEvaluation implements AutoCloseable {
 
     private final Network network;
-    private final Network copy;
-    private final Compute compute;
-    private final Evaluator evaluator;
-    private final ExecutorService thread = Executors.newSingleThreadExecutor(task -> {
-        Thread t = new Thread(task, "scratchnet-evaluation");
-        t.setDaemon(true);
-        return t;
-    });
+    private final Compute training;
+    /** The copy, its evaluator, its Compute and its thread: made at the first evaluation, since most runs never start one. */
+    private Network copy;
+    private Evaluator evaluator;
+    private Compute compute;
+    private ExecutorService thread;
     private Future<EpochMetrics> pending;
 
     BackgroundEvaluation(Network network, Compute training) {
         this.network = network;
-        this.copy = new Network(network.architecture());
-        this.compute = new Compute(training.kernel(), 1);
-        this.evaluator = new Evaluator(copy, Math.min(Evaluation.BATCH, copy.maxBatch()));
+        this.training = training;
     }
 
     /** Copies the network's parameters as they are now, then runs {@code evaluation} on the copy elsewhere. */
     void start(BiFunction<Evaluator, Compute, EpochMetrics> evaluation) {
         if (pending != null) {
             throw new IllegalStateException("an evaluation is still pending");
+        }
+        if (copy == null) { // a conv net's evaluation buffers can take hundreds of MB: only when one runs here
+            copy = new Network(network.architecture());
+            evaluator = new Evaluator(copy, Math.min(Evaluation.BATCH, copy.maxBatch()));
+            compute = new Compute(training.kernel(), 1);
+            thread = Executors.newSingleThreadExecutor(task -> {
+                Thread t = new Thread(task, "scratchnet-evaluation");
+                t.setDaemon(true);
+                return t;
+            });
         }
         for (Parameter p : network.parameters()) {
             System.arraycopy(p.values(), 0, copy.parameter(p.name()).values(), 0, p.values().length);
@@ -79,7 +85,9 @@ final class BackgroundEvaluation implements AutoCloseable {
 
     @Override
     public void close() {
-        thread.shutdownNow();
-        compute.close();
+        if (thread != null) {
+            thread.shutdownNow();
+            compute.close();
+        }
     }
 }
