@@ -110,7 +110,17 @@ public final class Compute implements AutoCloseable {
      * when the pool is busy or count is 1). The parts must write disjoint memory. Allocates nothing.
      */
     public void forEach(int count, Parts parts) {
-        if (workers.length == 0 || count < 2 || !busy.compareAndSet(false, true)) {
+        forEach(count, 2, parts);
+    }
+
+    /**
+     * As {@link #forEach(int, Parts)}, on the calling thread when count &lt; minCount (work too small to pay
+     * for a hand-off). Work of every kind passes this method's one call of {@code parts.run}, so C2 does not
+     * inline the kernels of several kinds into one caller there, which could outgrow its inlining budget and
+     * leave SIMD code boxing its vectors.
+     */
+    public void forEach(int count, int minCount, Parts parts) {
+        if (workers.length == 0 || count < Math.max(2, minCount) || !busy.compareAndSet(false, true)) {
             parts.run(0, count);
             return;
         }

@@ -77,7 +77,8 @@ public final class Optimizer {
     private final Config config;
     private final UpdateRules rules;
     private final UpdateRules.Step step = new UpdateRules.Step();
-    private final Compute.Parts range = this::range;
+    /** The update of elements [from, to) of the tensor in {@link #step}: one class per kind (see below). */
+    private final Compute.Parts rule;
     private final Map<String, float[]> first = new LinkedHashMap<>();
     private final Map<String, float[]> second = new LinkedHashMap<>();
     private long steps;
@@ -93,6 +94,17 @@ public final class Optimizer {
         step.mu = config.momentum();
         step.beta1 = config.beta1();
         step.beta2 = config.beta2();
+        // One lambda per kind, each calling one rule, rather than one method switching over the kinds: C2 then
+        // compiles each rule on its own. A switch inlining several SIMD rules (a JVM that ran momentum and
+        // Adam) outgrew C2's inlining budget, and momentum's vectors were boxed on the heap (AllocationTest).
+        UpdateRules.Step t = step;
+        rule = switch (config.kind()) {
+            case SGD -> (from, to) -> rules.sgd(t, from, to);
+            case MOMENTUM -> (from, to) -> rules.momentum(t, from, to);
+            case NESTEROV -> (from, to) -> rules.nesterov(t, from, to);
+            case ADAM -> (from, to) -> rules.adam(t, from, to);
+            case RMSPROP -> (from, to) -> rules.rmsprop(t, from, to);
+        };
     }
 
     public Config config() {
@@ -216,23 +228,10 @@ public final class Optimizer {
             t.c1 = (float) (1 - Math.pow(config.beta1(), steps)); // bias corrections 1 − βᵗ
             t.c2 = (float) (1 - Math.pow(config.beta2(), steps));
         }
-        if (compute == null || t.w.length < PARALLEL_MIN) {
-            range(0, t.w.length);
+        if (compute == null) {
+            rule.run(0, t.w.length);
         } else {
-            compute.forEach(t.w.length, range);
-        }
-    }
-
-    /** The update of elements [from, to) of the tensor in {@link #step}. */
-    private void range(int from, int to) {
-        UpdateRules.Step t = step;
-        switch (config.kind()) {
-            case SGD -> rules.sgd(t, from, to);
-            case MOMENTUM -> rules.momentum(t, from, to);
-            case NESTEROV -> rules.nesterov(t, from, to);
-            case ADAM -> rules.adam(t, from, to);
-            case RMSPROP -> rules.rmsprop(t, from, to);
-            default -> throw new IllegalStateException(config.kind().name());
+            compute.forEach(t.w.length, PARALLEL_MIN, rule);
         }
     }
 

@@ -1,8 +1,10 @@
 package dev.scratchnet.train;
 
+import static jdk.incubator.vector.VectorOperators.GT;
+import static jdk.incubator.vector.VectorOperators.LT;
+
 import dev.scratchnet.tensor.Simd;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -10,6 +12,12 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link UpdateRules} with the Vector API: each lane performs {@link UpdateRules.Scalar}'s operations in its
  * order (no fused multiply-add), so the two give the same bits; the tail past the last full vector runs the
  * scalar rules. Loaded only when the Vector API module is present.
+ *
+ * <p>Each rule forms its gradient g = ∇/m + (λ₂/n)·w + (λ₁/n)·sgn(w) in its own loop, not in a helper taking
+ * and returning vectors: inside a large caller (Optimizer.update with every rule inlined) C2 may decline to
+ * inline such a helper (NodeCountInliningCutoff), and then every vector crossing the call is boxed on the heap.
+ * That was AllocationTest's intermittent failure (90 to 405 KB per step, momentum, in one run out of five to
+ * twenty), traced with JFR's allocation samples to a compiled call of that helper.
  */
 final class VectorUpdateRules implements UpdateRules {
 
@@ -21,24 +29,16 @@ final class VectorUpdateRules implements UpdateRules {
         return from + (to - from) / S.length() * S.length();
     }
 
-    /** g = ∇/m + (λ₂/n)·w + (λ₁/n)·sgn(w) for a tensor that decays, else ∇/m; sgn keeps ±0 as Math.signum does. */
-    private static FloatVector g(Step t, FloatVector w, int i) {
-        FloatVector scaled = FloatVector.fromArray(S, t.s, i).mul(t.perExample);
-        if (!t.decays) {
-            return scaled;
-        }
-        VectorMask<Float> positive = w.compare(VectorOperators.GT, 0f);
-        VectorMask<Float> negative = w.compare(VectorOperators.LT, 0f);
-        FloatVector sign = w.blend(1f, positive).blend(-1f, negative);
-        return scaled.add(w.mul(t.l2)).add(sign.mul(t.l1));
-    }
-
     @Override
     public void sgd(Step t, int from, int to) {
         int end = bound(from, to);
         for (int i = from; i < end; i += S.length()) {
             FloatVector w = FloatVector.fromArray(S, t.w, i);
-            w.sub(g(t, w, i).mul(t.eta)).intoArray(t.w, i); // w ← w − η·g
+            FloatVector g = FloatVector.fromArray(S, t.s, i).mul(t.perExample); // g = ∇/m
+            if (t.decays) { // + (λ₂/n)·w + (λ₁/n)·sgn(w), sgn keeping ±0 as Math.signum does
+                g = g.add(w.mul(t.l2)).add(w.blend(1f, w.compare(GT, 0f)).blend(-1f, w.compare(LT, 0f)).mul(t.l1));
+            }
+            w.sub(g.mul(t.eta)).intoArray(t.w, i); // w ← w − η·g
         }
         tail.sgd(t, end, to);
     }
@@ -48,7 +48,11 @@ final class VectorUpdateRules implements UpdateRules {
         int end = bound(from, to);
         for (int i = from; i < end; i += S.length()) {
             FloatVector w = FloatVector.fromArray(S, t.w, i);
-            FloatVector v = FloatVector.fromArray(S, t.first, i).mul(t.mu).sub(g(t, w, i).mul(t.eta)); // v ← μv − ηg
+            FloatVector g = FloatVector.fromArray(S, t.s, i).mul(t.perExample); // g = ∇/m
+            if (t.decays) { // + (λ₂/n)·w + (λ₁/n)·sgn(w), sgn keeping ±0 as Math.signum does
+                g = g.add(w.mul(t.l2)).add(w.blend(1f, w.compare(GT, 0f)).blend(-1f, w.compare(LT, 0f)).mul(t.l1));
+            }
+            FloatVector v = FloatVector.fromArray(S, t.first, i).mul(t.mu).sub(g.mul(t.eta)); // v ← μv − ηg
             v.intoArray(t.first, i);
             w.add(v).intoArray(t.w, i); // w ← w + v
         }
@@ -60,7 +64,10 @@ final class VectorUpdateRules implements UpdateRules {
         int end = bound(from, to);
         for (int i = from; i < end; i += S.length()) {
             FloatVector w = FloatVector.fromArray(S, t.w, i);
-            FloatVector g = g(t, w, i);
+            FloatVector g = FloatVector.fromArray(S, t.s, i).mul(t.perExample); // g = ∇/m
+            if (t.decays) { // + (λ₂/n)·w + (λ₁/n)·sgn(w), sgn keeping ±0 as Math.signum does
+                g = g.add(w.mul(t.l2)).add(w.blend(1f, w.compare(GT, 0f)).blend(-1f, w.compare(LT, 0f)).mul(t.l1));
+            }
             FloatVector b = FloatVector.fromArray(S, t.first, i).mul(t.mu).add(g); // b ← μb + g
             b.intoArray(t.first, i);
             w.sub(g.add(b.mul(t.mu)).mul(t.eta)).intoArray(t.w, i); // w ← w − η(g + μb)
@@ -75,7 +82,10 @@ final class VectorUpdateRules implements UpdateRules {
         int end = bound(from, to);
         for (int i = from; i < end; i += S.length()) {
             FloatVector w = FloatVector.fromArray(S, t.w, i);
-            FloatVector g = g(t, w, i);
+            FloatVector g = FloatVector.fromArray(S, t.s, i).mul(t.perExample); // g = ∇/m
+            if (t.decays) { // + (λ₂/n)·w + (λ₁/n)·sgn(w), sgn keeping ±0 as Math.signum does
+                g = g.add(w.mul(t.l2)).add(w.blend(1f, w.compare(GT, 0f)).blend(-1f, w.compare(LT, 0f)).mul(t.l1));
+            }
             FloatVector m = FloatVector.fromArray(S, t.first, i).mul(t.beta1).add(g.mul(keep1)); // m ← β₁m + (1−β₁)g
             FloatVector v = FloatVector.fromArray(S, t.second, i).mul(t.beta2).add(g.mul(keep2).mul(g)); // v ← β₂v + (1−β₂)g²
             m.intoArray(t.first, i);
@@ -92,7 +102,10 @@ final class VectorUpdateRules implements UpdateRules {
         int end = bound(from, to);
         for (int i = from; i < end; i += S.length()) {
             FloatVector w = FloatVector.fromArray(S, t.w, i);
-            FloatVector g = g(t, w, i);
+            FloatVector g = FloatVector.fromArray(S, t.s, i).mul(t.perExample); // g = ∇/m
+            if (t.decays) { // + (λ₂/n)·w + (λ₁/n)·sgn(w), sgn keeping ±0 as Math.signum does
+                g = g.add(w.mul(t.l2)).add(w.blend(1f, w.compare(GT, 0f)).blend(-1f, w.compare(LT, 0f)).mul(t.l1));
+            }
             FloatVector v = FloatVector.fromArray(S, t.second, i).mul(t.beta2).add(g.mul(keep).mul(g)); // v ← ρv + (1−ρ)g²
             v.intoArray(t.second, i);
             FloatVector root = v.lanewise(VectorOperators.SQRT).add(Optimizer.EPSILON);
