@@ -2,6 +2,9 @@ package dev.scratchnet.tensor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicIntegerArray;
@@ -50,5 +53,28 @@ class ComputeTest {
             two.forEachItem(0, (from, to) -> assertThat(from).isEqualTo(to));
         }
         assertThat(calls[0]).isEqualTo(2);
+    }
+
+    /**
+     * Below minCount the whole range runs on the caller in one part (as the optimizer's small tensors do); from
+     * minCount on it is split across both threads.
+     */
+    @Test
+    void forEachSplitsOnlyFromItsMinimumCount() {
+        Thread caller = Thread.currentThread();
+        List<int[]> parts = Collections.synchronizedList(new ArrayList<>());
+        Set<Thread> threads = ConcurrentHashMap.newKeySet();
+        try (Compute compute = new Compute(2)) {
+            compute.forEach(999, 1000, (from, to) -> {
+                parts.add(new int[] {from, to});
+                threads.add(Thread.currentThread());
+            });
+            assertThat(parts).containsExactly(new int[] {0, 999});
+            assertThat(threads).containsExactly(caller);
+            parts.clear();
+            compute.forEach(1000, 1000, (from, to) -> parts.add(new int[] {from, to}));
+        }
+        assertThat(parts).hasSize(2);
+        assertThat(parts.stream().mapToInt(r -> r[1] - r[0]).sum()).isEqualTo(1000);
     }
 }
