@@ -30,6 +30,8 @@ final class MiniBatch implements Compute.Parts {
     private Dataset source;
     private int[] sourceOrder;
     private int sourceFrom;
+    /** The XOR of the bytes {@link Dataset#touch} read, kept so that the JIT does not drop the reads. */
+    private int touched;
 
     MiniBatch(int capacity, int inputSize, Augmentation augmentation) {
         this.inputSize = inputSize;
@@ -57,6 +59,9 @@ final class MiniBatch implements Compute.Parts {
             } finally {
                 source = null;
                 sourceOrder = null;
+            }
+            for (int r = from + rows, end = Math.min(from + 2 * rows, order.length); r < end; r++) {
+                touched ^= training.touch(order[r]);
             }
             return;
         }

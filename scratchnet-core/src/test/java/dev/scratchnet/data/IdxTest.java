@@ -56,6 +56,18 @@ class IdxTest {
     }
 
     @Test
+    void touchReadsOneByteInEverySixtyFourOfTheImage() {
+        byte[] pixels = new byte[2 * 150];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = (byte) (i * 7 + 3);
+        }
+        Dataset set = Dataset.of("wide", 10, 15, pixels, new byte[] {0, 1}, DIGITS);
+        assertThat(set.touch(1)).isEqualTo(pixels[150] ^ pixels[214] ^ pixels[278]);
+        assertThat(set.slice(1, 2).touch(0)).isEqualTo(set.touch(1));
+        assertThatThrownBy(() -> set.touch(2)).isInstanceOf(IndexOutOfBoundsException.class);
+    }
+
+    @Test
     void detectsGzipByMagicBytesNotByName() throws IOException {
         byte[] raw = idx(new int[] {3}, 3);
         Path disguised = dir.resolve("labels-without-suffix");
