@@ -13,6 +13,6 @@ public final class SparkMain {
     }
 
     public static void main(String[] args) {
-        Main.exit(Main.commandLine(new SweepCommand(), new ClusterCommand()), args);
+        Main.exit(Main.commandLineFor(args, new SweepCommand(), new ClusterCommand()), args);
     }
 }
