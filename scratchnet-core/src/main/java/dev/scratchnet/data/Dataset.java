@@ -117,8 +117,9 @@ public final class Dataset implements java.io.Serializable {
     }
 
     /**
-     * Reads one byte of every 64 of image i and returns their XOR: called for the next mini-batch's images
-     * while this one trains, it starts their loads from memory early (Java has no prefetch instruction).
+     * Reads one byte in every 64 of image i, and its last, and returns their XOR: a prefetch, since Java has
+     * none. Called for the next mini-batch's images before this one trains, it issues their loads from memory
+     * together, where copying them issues each image's loads only when its turn comes.
      */
     public int touch(int i) {
         int n = imageSize();
@@ -127,7 +128,7 @@ public final class Dataset implements java.io.Serializable {
         for (int b = 0; b < n; b += 64) {
             bits ^= pixels[at + b];
         }
-        return bits;
+        return bits ^ pixels[at + n - 1];
     }
 
     public float[] image(int i) {

@@ -56,13 +56,13 @@ class IdxTest {
     }
 
     @Test
-    void touchReadsOneByteInEverySixtyFourOfTheImage() {
+    void touchReadsOneByteInEverySixtyFourOfTheImageAndItsLast() {
         byte[] pixels = new byte[2 * 150];
         for (int i = 0; i < pixels.length; i++) {
             pixels[i] = (byte) (i * 7 + 3);
         }
         Dataset set = Dataset.of("wide", 10, 15, pixels, new byte[] {0, 1}, DIGITS);
-        assertThat(set.touch(1)).isEqualTo(pixels[150] ^ pixels[214] ^ pixels[278]);
+        assertThat(set.touch(1)).isEqualTo(pixels[150] ^ pixels[214] ^ pixels[278] ^ pixels[299]);
         assertThat(set.slice(1, 2).touch(0)).isEqualTo(set.touch(1));
         assertThatThrownBy(() -> set.touch(2)).isInstanceOf(IndexOutOfBoundsException.class);
     }
