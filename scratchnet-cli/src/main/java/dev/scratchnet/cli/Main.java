@@ -126,7 +126,14 @@ public final class Main {
         cli.setCaseInsensitiveEnumValuesAllowed(false);
         cli.setExecutionExceptionHandler(Main::handleError);
         cli.setParameterExceptionHandler(Main::handleBadParameter);
+        giveVersion(cli);
         return cli;
+    }
+
+    /** Every command's -V prints the version (a subcommand has no version of its own: it printed nothing). */
+    private static void giveVersion(CommandLine cli) {
+        cli.getCommandSpec().versionProvider(new Version());
+        cli.getSubcommands().values().forEach(Main::giveVersion);
     }
 
     /** Errors from the user's input are one line and exit 1; anything else is a bug, still one line. */

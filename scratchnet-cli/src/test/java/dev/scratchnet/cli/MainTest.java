@@ -37,6 +37,14 @@ class MainTest {
     }
 
     @Test
+    void everyCommandPrintsTheVersion() {
+        String version = Cli.run("--version").out();
+        assertThat(version).contains("kernel: ");
+        assertThat(Cli.run("train", "-V").out()).isEqualTo(version);
+        assertThat(Cli.run("data", "fetch", "--version").out()).isEqualTo(version);
+    }
+
+    @Test
     void keepsFurtherCommandsBesideTheOneThatRuns() {
         @CommandLine.Command(name = "extra")
         final class Extra implements Runnable {

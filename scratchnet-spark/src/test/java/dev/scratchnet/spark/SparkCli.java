@@ -12,7 +12,7 @@ record SparkCli(int exit, String out, String err) {
     static SparkCli run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cli = Main.commandLine(new SweepCommand(), new ClusterCommand());
+        CommandLine cli = Main.commandLineFor(args, new SweepCommand(), new ClusterCommand());
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         int exit = cli.execute(args);
