@@ -155,9 +155,11 @@ public final class Main {
         return 1;
     }
 
+    /** Picocli's message, its suggestions for a mistyped command or option ("Did you mean: scratchnet train?"), a hint. */
     private static int handleBadParameter(CommandLine.ParameterException e, String[] args) {
         PrintWriter err = e.getCommandLine().getErr();
         err.println("scratchnet: error: " + e.getMessage());
+        CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
         err.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
         err.flush();
         return 2;

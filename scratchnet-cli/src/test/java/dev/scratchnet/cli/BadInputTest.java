@@ -150,6 +150,16 @@ class BadInputTest {
     }
 
     @Test
+    void aMistypedCommandOrFlagGetsASuggestion() {
+        Cli command = Cli.run("trian", "--epochs", "1");
+        assertThat(command.exit()).isEqualTo(2);
+        assertThat(command.err()).contains("'trian'", "Did you mean", "train", "Try 'scratchnet --help'");
+        Cli flag = train("--epoch", "1");
+        assertThat(flag.exit()).isEqualTo(2);
+        assertThat(flag.err()).contains("'--epoch'", "Possible solutions: --epochs", "Try 'scratchnet train --help'");
+    }
+
+    @Test
     void unparsableNumbersGetPicocliMessageAndAHint() {
         Cli run = train("--epochs", "many");
         assertThat(run.exit()).isEqualTo(2);
