@@ -137,8 +137,12 @@ final class VectorMatMul implements MatMul {
                         }
                     }
                     for (int end = i0 + 6 * sixes; i < end; i += 6) {
-                        tile6(a, i * ars + p0 * aps, ars, aps, packedB, bi, kc, s.tile);
-                        merge(s.tile, 6, c, c0, i, j, width, crs, alpha, add);
+                        if (width == NR) { // the sums go straight into C
+                            tile6(a, i * ars + p0 * aps, ars, aps, packedB, bi, kc, c, c0 + i * crs + j, crs, alpha, add);
+                        } else {
+                            tile6(a, i * ars + p0 * aps, ars, aps, packedB, bi, kc, s.tile, 0, NR, 1f, false);
+                            merge(s.tile, 6, c, c0, i, j, width, crs, alpha, add);
+                        }
                     }
                     for (; i + 4 <= i1; i += 4) {
                         tile4(a, i * ars + p0 * aps, ars, aps, packedB, bi, kc, s.tile);
@@ -217,8 +221,12 @@ final class VectorMatMul implements MatMul {
         }
     }
 
-    /** Six rows of A (from a[ai], rows rs apart, p advancing by ps) times one packed panel: 12 accumulators. */
-    private static void tile6(float[] a, int ai, int rs, int ps, float[] bp, int bi, int kc, float[] tile) {
+    /**
+     * Six rows of A (from a[ai], rows rs apart, p advancing by ps) times one packed panel: 12 accumulators,
+     * then α times each sum written (or, when {@code add}, added) to out[o + r·ors ..], as {@link #merge} would.
+     */
+    private static void tile6(float[] a, int ai, int rs, int ps, float[] bp, int bi, int kc, float[] out, int o,
+                              int ors, float alpha, boolean add) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
         FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
         int r2 = 2 * rs, r3 = 3 * rs, r4 = 4 * rs, r5 = 5 * rs;
@@ -238,12 +246,28 @@ final class VectorMatMul implements MatMul {
             x = FloatVector.broadcast(S, a[ai + r5]);
             c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
         }
-        c00.intoArray(tile, 0); c01.intoArray(tile, L);
-        c10.intoArray(tile, NR); c11.intoArray(tile, NR + L);
-        c20.intoArray(tile, 2 * NR); c21.intoArray(tile, 2 * NR + L);
-        c30.intoArray(tile, 3 * NR); c31.intoArray(tile, 3 * NR + L);
-        c40.intoArray(tile, 4 * NR); c41.intoArray(tile, 4 * NR + L);
-        c50.intoArray(tile, 5 * NR); c51.intoArray(tile, 5 * NR + L);
+        // Written out: a helper taking the vectors was left un-inlined by C2 (NodeCountInliningCutoff), boxing them.
+        if (add) {
+            c00.mul(alpha).add(FloatVector.fromArray(S, out, o)).intoArray(out, o);
+            c01.mul(alpha).add(FloatVector.fromArray(S, out, o + L)).intoArray(out, o + L);
+            c10.mul(alpha).add(FloatVector.fromArray(S, out, o + ors)).intoArray(out, o + ors);
+            c11.mul(alpha).add(FloatVector.fromArray(S, out, o + ors + L)).intoArray(out, o + ors + L);
+            c20.mul(alpha).add(FloatVector.fromArray(S, out, o + 2 * ors)).intoArray(out, o + 2 * ors);
+            c21.mul(alpha).add(FloatVector.fromArray(S, out, o + 2 * ors + L)).intoArray(out, o + 2 * ors + L);
+            c30.mul(alpha).add(FloatVector.fromArray(S, out, o + 3 * ors)).intoArray(out, o + 3 * ors);
+            c31.mul(alpha).add(FloatVector.fromArray(S, out, o + 3 * ors + L)).intoArray(out, o + 3 * ors + L);
+            c40.mul(alpha).add(FloatVector.fromArray(S, out, o + 4 * ors)).intoArray(out, o + 4 * ors);
+            c41.mul(alpha).add(FloatVector.fromArray(S, out, o + 4 * ors + L)).intoArray(out, o + 4 * ors + L);
+            c50.mul(alpha).add(FloatVector.fromArray(S, out, o + 5 * ors)).intoArray(out, o + 5 * ors);
+            c51.mul(alpha).add(FloatVector.fromArray(S, out, o + 5 * ors + L)).intoArray(out, o + 5 * ors + L);
+        } else {
+            c00.mul(alpha).intoArray(out, o); c01.mul(alpha).intoArray(out, o + L);
+            c10.mul(alpha).intoArray(out, o + ors); c11.mul(alpha).intoArray(out, o + ors + L);
+            c20.mul(alpha).intoArray(out, o + 2 * ors); c21.mul(alpha).intoArray(out, o + 2 * ors + L);
+            c30.mul(alpha).intoArray(out, o + 3 * ors); c31.mul(alpha).intoArray(out, o + 3 * ors + L);
+            c40.mul(alpha).intoArray(out, o + 4 * ors); c41.mul(alpha).intoArray(out, o + 4 * ors + L);
+            c50.mul(alpha).intoArray(out, o + 5 * ors); c51.mul(alpha).intoArray(out, o + 5 * ors + L);
+        }
     }
 
     /** {@link #tile6} for the first L columns of the panel alone: the same sums, half the multiply-adds. */
