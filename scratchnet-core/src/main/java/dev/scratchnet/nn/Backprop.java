@@ -73,7 +73,17 @@ public final class Backprop {
      * labels into each parameter's {@link Parameter#gradient}; returns that summed cost.
      */
     public double run(Compute compute, float[] x, int[] labels, int rows, Cost cost) {
-        return pass(compute, x, labels, rows, cost, 0f, 1f);
+        return pass(compute, x, labels, rows, cost, 0f, 1f, null);
+    }
+
+    /**
+     * {@link #run} with an optimizer's step taken inside it: each parameter is handed to {@code update} as
+     * soon as its gradient is complete, a dense layer's weights block by block while their gradient's product
+     * runs, so the step needs no pass of its own over the parameters. The same values as running
+     * {@link #run} and then updating every parameter.
+     */
+    public double run(Compute compute, float[] x, int[] labels, int rows, Cost cost, ParameterUpdate update) {
+        return pass(compute, x, labels, rows, cost, 0f, 1f, update);
     }
 
     /**
@@ -90,10 +100,11 @@ public final class Backprop {
      */
     public double sgdStep(Compute compute, float[] x, int[] labels, int rows, Cost cost, float learningRate,
                           float decay) {
-        return pass(compute, x, labels, rows, cost, learningRate / rows, decay);
+        return pass(compute, x, labels, rows, cost, learningRate / rows, decay, null);
     }
 
-    private double pass(Compute compute, float[] x, int[] labels, int rows, Cost cost, float stepScale, float decay) {
+    private double pass(Compute compute, float[] x, int[] labels, int rows, Cost cost, float stepScale, float decay,
+                        ParameterUpdate update) {
         if (rows > ws.capacity()) {
             throw new IllegalArgumentException("batch of " + rows + " exceeds capacity " + ws.capacity());
         }
@@ -110,12 +121,31 @@ public final class Backprop {
             if (stack != null) { // conv and pooling layers, chunk by chunk through all of them
                 stack.backward(compute, rows, stepScale, decay); // BP2 to BP4
                 l = stack.first();
+                updateAll(compute, update, l, stack.last());
                 continue;
             }
             float[] input = l == 0 ? x : ws.layers[l - 1].output;
-            layers.get(l).backward(compute, input, rows, ws.layers[l], stepScale, decay); // BP2 to BP4
+            if (update != null && layers.get(l) instanceof DenseLayer dense) {
+                dense.backward(compute, input, rows, ws.layers[l], update); // BP2 to BP4, and the step
+            } else {
+                layers.get(l).backward(compute, input, rows, ws.layers[l], stepScale, decay); // BP2 to BP4
+                updateAll(compute, update, l, l);
+            }
         }
         return total;
+    }
+
+    /** Hands every parameter of layers [from, to] to {@code update}, if any. */
+    private void updateAll(Compute compute, ParameterUpdate update, int from, int to) {
+        if (update == null) {
+            return;
+        }
+        for (int l = from; l <= to; l++) {
+            List<Parameter> parameters = network.layers().get(l).parameters();
+            for (int i = 0; i < parameters.size(); i++) { // index loops: no iterator per step
+                update.update(compute, parameters.get(i));
+            }
+        }
     }
 
     /** The buffers of the last pass (for tests that look inside it). */

@@ -115,25 +115,52 @@ public final class DenseLayer implements Layer {
 
     @Override
     public void backward(Compute compute, float[] input, int rows, LayerBuffers b, float stepScale, float decay) {
+        float[] x = backpropagate(compute, input, rows, b);
+        if (stepScale == 0f) {
+            gradients(compute, b.delta, x, rows);
+        } else {
+            descend(compute, b.delta, x, rows, stepScale, decay);
+        }
+    }
+
+    /**
+     * Backpropagation with the optimizer's step taken as each gradient is complete: BP3 and the biases'
+     * update, then BP4 with the weights' update running on each block of rows of ∂C/∂W as soon as the
+     * product has finished it, on the thread that computed it.
+     */
+    void backward(Compute compute, float[] input, int rows, LayerBuffers b, ParameterUpdate update) {
+        float[] x = backpropagate(compute, input, rows, b);
+        biasGradient(b.delta, rows);
+        update.update(compute, parameters.get(1));
+        Parameter w = parameters.get(0);
+        compute.weightGradient(b.delta, x, w.gradient(), outputs, inputs, rows, update.updateOf(w)); // BP4, then the step
+    }
+
+    /**
+     * BP2 through this layer: δ from ∂C/∂a, and ∂C/∂(input) for the layer before, computed before any step
+     * changes W; returns the input the parameters' gradients take (after dropout).
+     */
+    private float[] backpropagate(Compute compute, float[] input, int rows, LayerBuffers b) {
         float[] delta = b.delta;
         float[] inputGradient = b.inputGradient;
         if (!b.deltaGiven) {
             activation.multiplyByDerivative(b.z, b.output, delta, rows * outputs); // BP2: δ = ∂C/∂a ⊙ σ'(z)
         }
-        if (inputGradient != null) { // before the step below changes W
+        if (inputGradient != null) { // before the step changes W
             compute.ab(delta, weights, inputGradient, rows, inputs, outputs, false); // BP2: ∂C/∂x = δ · W [rows × inputs]
             b.dropGradient(inputGradient, rows); // BP2 through dropout: ⊙ r
         }
-        float[] x = b.dropped != null ? b.dropped : input;
-        if (stepScale == 0f) {
-            gradients(compute, delta, x, rows);
-        } else {
-            descend(compute, delta, x, rows, stepScale, decay);
-        }
+        return b.dropped != null ? b.dropped : input;
     }
 
     /** BP3 ∂C/∂b = Σ_rows δ [outputs], and BP4 ∂C/∂W = δᵀ · x [outputs × inputs], into the parameters' gradients. */
     private void gradients(Compute compute, float[] delta, float[] x, int rows) {
+        biasGradient(delta, rows);
+        compute.weightGradient(delta, x, parameters.get(0).gradient(), outputs, inputs, rows, 1f, false); // BP4: ∂C/∂w_jk = x_k · δ_j
+    }
+
+    /** BP3: ∂C/∂b = Σ_rows δ [outputs], into the biases' gradient. */
+    private void biasGradient(float[] delta, int rows) {
         float[] nablaB = parameters.get(1).gradient();
         java.util.Arrays.fill(nablaB, 0f);
         for (int r = 0; r < rows; r++) {
@@ -142,7 +169,6 @@ public final class DenseLayer implements Layer {
                 nablaB[j] += delta[from + j]; // BP3: ∂C/∂b_j = δ_j
             }
         }
-        compute.weightGradient(delta, x, parameters.get(0).gradient(), outputs, inputs, rows, 1f, false); // BP4: ∂C/∂w_jk = x_k · δ_j
     }
 
     /**

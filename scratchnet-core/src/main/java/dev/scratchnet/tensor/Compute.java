@@ -158,7 +158,7 @@ public final class Compute implements AutoCloseable {
 
     /** C[m×n] = A[m×k]·B[k×n], or C += A·B when {@code accumulate}. */
     public void ab(float[] a, float[] b, float[] c, int m, int n, int k, boolean accumulate) {
-        run(ComputeJob.Op.AB, a, b, c, m, n, k, 1f, accumulate);
+        run(ComputeJob.Op.AB, a, b, c, m, n, k, 1f, accumulate, null);
     }
 
     /** C[m×n] = Aᵀ·B with A [k×m] and B [k×n]. */
@@ -168,7 +168,7 @@ public final class Compute implements AutoCloseable {
 
     /** C[m×n] = α·Aᵀ·B, or C += α·Aᵀ·B when {@code accumulate}. */
     public void atb(float[] a, float[] b, float[] c, int m, int n, int k, float alpha, boolean accumulate) {
-        run(ComputeJob.Op.ATB, a, b, c, m, n, k, alpha, accumulate);
+        run(ComputeJob.Op.ATB, a, b, c, m, n, k, alpha, accumulate, null);
     }
 
     /**
@@ -177,26 +177,37 @@ public final class Compute implements AutoCloseable {
      * rows of W that it reads in the next step's forward pass.
      */
     public void weightGradient(float[] a, float[] b, float[] c, int m, int n, int k, float alpha, boolean accumulate) {
-        run(ComputeJob.Op.ATB_ROWS, a, b, c, m, n, k, alpha, accumulate);
+        run(ComputeJob.Op.ATB_ROWS, a, b, c, m, n, k, alpha, accumulate, null);
+    }
+
+    /**
+     * {@link #weightGradient} (C = Aᵀ·B) that hands each stretch of finished rows of C, as its element range,
+     * to {@code done} on the thread that computed it, as soon as it is final: an optimizer's update of those
+     * elements then runs inside the product, on each thread's own rows while they are in its cache, instead of
+     * in a pass of its own over the whole gradient. The ranges are disjoint and cover C once.
+     */
+    public void weightGradient(float[] a, float[] b, float[] c, int m, int n, int k, Parts done) {
+        run(ComputeJob.Op.ATB_ROWS, a, b, c, m, n, k, 1f, false, done);
     }
 
     /** C[m×n] = A·Bᵀ with A [m×k] and B [n×k]. */
     public void abt(float[] a, float[] b, float[] c, int m, int n, int k) {
-        run(ComputeJob.Op.ABT, a, b, c, m, n, k, 1f, false);
+        run(ComputeJob.Op.ABT, a, b, c, m, n, k, 1f, false, null);
     }
 
-    private void run(ComputeJob.Op op, float[] a, float[] b, float[] c, int m, int n, int k, float alpha, boolean accumulate) {
+    private void run(ComputeJob.Op op, float[] a, float[] b, float[] c, int m, int n, int k, float alpha, boolean accumulate,
+                     Parts done) {
         boolean splittable = m >= MIN_ROWS_PER_PART * 2
                 || op != ComputeJob.Op.ATB && op != ComputeJob.Op.ATB_ROWS && n >= 16;
         boolean parallel = workers.length > 0 && (long) m * n * k >= minParallelWork && splittable
                 && busy.compareAndSet(false, true);
         if (!parallel) {
-            job.compute(kernel, op, a, b, c, 0, m, m, n, k, alpha, accumulate);
+            job.compute(kernel, op, a, b, c, 0, m, m, n, k, alpha, accumulate, done);
             return;
         }
         try {
             job.set(op, a, b, c, m, n, k, alpha, accumulate, workers.length + 1,
-                    byColumns(op, m, n) ? columnItem(n) : 0);
+                    byColumns(op, m, n) ? columnItem(n) : 0, done);
             dispatch();
         } finally {
             busy.set(false);

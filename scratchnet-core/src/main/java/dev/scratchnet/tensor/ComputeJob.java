@@ -20,12 +20,15 @@ final class ComputeJob {
     /** Columns per item when the product goes out in column items, else 0. */
     private int columns;
     private Compute.Parts work;
+    /** What a weight gradient hands its finished rows to, or null. */
+    private Compute.Parts done;
     private final AtomicInteger next = new AtomicInteger();
     private volatile Throwable failure;
 
     void set(Op op, float[] a, float[] b, float[] c, int m, int n, int k, float alpha, boolean accumulate,
-             int parts, int columns) {
+             int parts, int columns, Compute.Parts done) {
         this.columns = columns;
+        this.done = done;
         next.set(0);
         this.alpha = alpha;
         this.op = op;
@@ -74,7 +77,7 @@ final class ComputeJob {
             } else if (op == Op.AB && m < Compute.COLUMN_SPLIT_ROWS) {
                 kernel.abColumns(a, b, c, m, boundary(n, part), boundary(n, part + 1), n, k, accumulate);
             } else {
-                compute(kernel, op, a, b, c, boundary(m, part), boundary(m, part + 1), m, n, k, alpha, accumulate);
+                compute(kernel, op, a, b, c, boundary(m, part), boundary(m, part + 1), m, n, k, alpha, accumulate, done);
             }
         } catch (Throwable t) {
             failure = t;
@@ -97,7 +100,11 @@ final class ComputeJob {
     }
 
     void compute(MatMul kernel, Op op, float[] a, float[] b, float[] c,
-                 int from, int to, int m, int n, int k, float alpha, boolean accumulate) {
+                 int from, int to, int m, int n, int k, float alpha, boolean accumulate, Compute.Parts done) {
+        if (done != null) { // only a weight gradient's rows
+            kernel.atb(a, b, c, from, to, m, n, k, alpha, accumulate, done);
+            return;
+        }
         switch (op) {
             case AB -> kernel.ab(a, b, c, from, to, n, k, accumulate);
             case ATB, ATB_ROWS -> kernel.atb(a, b, c, from, to, m, n, k, alpha, accumulate);

@@ -37,6 +37,18 @@ public interface MatMul {
              boolean accumulate);
 
     /**
+     * {@link #atb} that also hands each stretch of finished rows [i, j) of C to {@code done}, as the element
+     * range [i·n, j·n), on the thread that computed them and as soon as their sums are final, so that a
+     * consumer (an optimizer's update) reads them while they are still in this core's cache. This one calls
+     * it once, for all the rows.
+     */
+    default void atb(float[] a, float[] b, float[] c, int rowFrom, int rowTo, int m, int n, int k, float alpha,
+                     boolean accumulate, Compute.Parts done) {
+        atb(a, b, c, rowFrom, rowTo, m, n, k, alpha, accumulate);
+        done.run(rowFrom * n, rowTo * n);
+    }
+
+    /**
      * The same product for the columns {@code [colFrom, colTo)} of all m rows, so that a weight gradient of
      * few rows and many columns can be split by columns, each part packing only its own columns of B. The
      * same sums in the same order as {@link #atb}.

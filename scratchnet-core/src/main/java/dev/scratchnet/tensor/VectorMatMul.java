@@ -81,6 +81,13 @@ final class VectorMatMul implements MatMul {
         packed(a, 1, m, b, n, 1, c, n, 1, rowFrom, rowTo, 0, n, k, alpha, accumulate);
     }
 
+    /** With {@code done} run after each block of {@value #MC} rows. */
+    @Override
+    public void atb(float[] a, float[] b, float[] c, int rowFrom, int rowTo, int m, int n, int k, float alpha,
+                    boolean accumulate, Compute.Parts done) {
+        packedRows(a, 1, m, b, n, 1, c, 0, n, rowFrom, rowTo, 0, n, k, alpha, accumulate, done);
+    }
+
     @Override
     public void atbColumns(float[] a, float[] b, float[] c, int m, int colFrom, int colTo, int n, int k, float alpha,
                            boolean accumulate) {
@@ -96,7 +103,7 @@ final class VectorMatMul implements MatMul {
     private void packed(float[] a, int ars, int aps, float[] b, int bps, int bjs, float[] c, int crs, int ccs,
                         int rowFrom, int rowTo, int colFrom, int colTo, int k, float alpha, boolean accumulate) {
         if (ccs == 1) {
-            packedRows(a, ars, aps, b, bps, bjs, c, 0, crs, rowFrom, rowTo, colFrom, colTo, k, alpha, accumulate);
+            packedRows(a, ars, aps, b, bps, bjs, c, 0, crs, rowFrom, rowTo, colFrom, colTo, k, alpha, accumulate, null);
             return;
         }
         // C written transposed (Cᵀ = B·Aᵀ, only abt's, which never accumulates): the blocks' sums are merged,
@@ -105,7 +112,7 @@ final class VectorMatMul implements MatMul {
         int width = colTo - colFrom, rows = rowTo - rowFrom;
         float[] part = scratch.get().part(rows * width);
         int offset = -(rowFrom * width + colFrom);
-        packedRows(a, ars, aps, b, bps, bjs, part, offset, width, rowFrom, rowTo, colFrom, colTo, k, alpha, false);
+        packedRows(a, ars, aps, b, bps, bjs, part, offset, width, rowFrom, rowTo, colFrom, colTo, k, alpha, false, null);
         for (int j = colFrom; j < colTo; j++) { // C's column j is the copy's column j, down its rows
             for (int i = rowFrom, from = j - colFrom; i < rowTo; i++, from += width) {
                 c[i * crs + j * ccs] = part[from];
@@ -113,9 +120,13 @@ final class VectorMatMul implements MatMul {
         }
     }
 
-    /** {@link #packed} into C(i, j) = c[c0 + i·crs + j], whose rows are contiguous. */
+    /**
+     * {@link #packed} into C(i, j) = c[c0 + i·crs + j], whose rows are contiguous; when {@code done} is not
+     * null (all the columns, crs = their count), it gets each block of rows once the last block of k is in.
+     */
     private void packedRows(float[] a, int ars, int aps, float[] b, int bps, int bjs, float[] c, int c0, int crs,
-                        int rowFrom, int rowTo, int colFrom, int colTo, int k, float alpha, boolean accumulate) {
+                            int rowFrom, int rowTo, int colFrom, int colTo, int k, float alpha, boolean accumulate,
+                            Compute.Parts done) {
         int blocks = (k + KC - 1) / KC;
         int panels = (colTo - colFrom + NR - 1) / NR;
         Scratch s = scratch.get();
@@ -152,6 +163,9 @@ final class VectorMatMul implements MatMul {
                         tile1(a, i * ars + p0 * aps, aps, packedB, bi, kc, s.tile);
                         merge(s.tile, 1, c, c0, i, j, width, crs, alpha, add);
                     }
+                }
+                if (done != null && block == blocks - 1) {
+                    done.run(c0 + i0 * crs, c0 + i1 * crs);
                 }
             }
         }

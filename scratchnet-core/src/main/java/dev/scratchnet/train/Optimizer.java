@@ -1,6 +1,7 @@
 package dev.scratchnet.train;
 
 import dev.scratchnet.nn.Parameter;
+import dev.scratchnet.nn.ParameterUpdate;
 import dev.scratchnet.tensor.Compute;
 import dev.scratchnet.tensor.Names;
 import java.util.LinkedHashMap;
@@ -81,6 +82,7 @@ public final class Optimizer {
     private final Compute.Parts rule;
     private final Map<String, float[]> first = new LinkedHashMap<>();
     private final Map<String, float[]> second = new LinkedHashMap<>();
+    private final InPass inPass = new InPass();
     private long steps;
 
     public Optimizer(Config config) {
@@ -212,6 +214,19 @@ public final class Optimizer {
     }
 
     private void apply(Compute compute, Parameter parameter, float eta, float pe, float l2, float l1, boolean decays) {
+        int size = prepare(parameter, eta, pe, l2, l1, decays);
+        if (compute == null) {
+            rule.run(0, size);
+        } else {
+            compute.forEach(size, PARALLEL_MIN, rule);
+        }
+    }
+
+    /**
+     * Sets {@link #step} for one parameter's update, which {@link #rule} then runs over ranges of its
+     * elements; returns the parameter's size.
+     */
+    private int prepare(Parameter parameter, float eta, float pe, float l2, float l1, boolean decays) {
         UpdateRules.Step t = step;
         t.w = parameter.values();
         t.s = parameter.gradient();
@@ -228,10 +243,40 @@ public final class Optimizer {
             t.c1 = (float) (1 - Math.pow(config.beta1(), steps)); // bias corrections 1 − βᵗ
             t.c2 = (float) (1 - Math.pow(config.beta2(), steps));
         }
-        if (compute == null) {
-            rule.run(0, t.w.length);
-        } else {
-            compute.forEach(t.w.length, PARALLEL_MIN, rule);
+        return t.w.length;
+    }
+
+    /**
+     * This step's update taken inside backpropagation ({@link dev.scratchnet.nn.Backprop#run(Compute, float[],
+     * int[], int, dev.scratchnet.nn.Cost, ParameterUpdate)}): counts the step, then updates each parameter as
+     * {@link #update(Compute, Parameter, float, float, float, float)} would, as soon as backpropagation has its
+     * gradient. Not with clipping, which needs the norm of every gradient before any update.
+     */
+    public ParameterUpdate inPass(float eta, float perExample, float l2, float l1) {
+        beginStep();
+        inPass.eta = eta;
+        inPass.perExample = perExample;
+        inPass.l2 = l2;
+        inPass.l1 = l1;
+        return inPass;
+    }
+
+    /** {@link #inPass}'s update: this step's numbers, set once per step (no allocation). */
+    private final class InPass implements ParameterUpdate {
+        float eta;
+        float perExample;
+        float l2;
+        float l1;
+
+        @Override
+        public void update(Compute compute, Parameter p) {
+            Optimizer.this.update(compute, p, eta, perExample, l2, l1);
+        }
+
+        @Override
+        public Compute.Parts updateOf(Parameter p) {
+            prepare(p, eta, perExample, l2, l1, p.decays());
+            return rule;
         }
     }
 

@@ -273,9 +273,12 @@ public final class Trainer {
             float decay = 1f - eta * config.l2() / trainingSize; // L2, book eq. 93: w ← (1 − ηλ/n)·w − (η/m)·∂C₀/∂w
             return backprop.sgdStep(compute, x, labels, rows, config.cost(), eta, decay);
         }
+        float l2 = config.l2() / trainingSize, l1 = config.l1() / trainingSize;
+        if (config.clipNorm() == 0f) { // each parameter's step as soon as its gradient is complete
+            return backprop.run(compute, x, labels, rows, config.cost(), optimizer.inPass(eta, 1f / rows, l2, l1));
+        }
         double cost = backprop.run(compute, x, labels, rows, config.cost());
-        optimizer.step(compute, network.parameters(), eta, 1f / rows, config.l2() / trainingSize,
-                config.l1() / trainingSize, config.clipNorm());
+        optimizer.step(compute, network.parameters(), eta, 1f / rows, l2, l1, config.clipNorm());
         return cost;
     }
 

@@ -77,4 +77,42 @@ class ComputeTest {
         assertThat(parts).hasSize(2);
         assertThat(parts.stream().mapToInt(r -> r[1] - r[0]).sum()).isEqualTo(1000);
     }
+
+    /**
+     * A weight gradient with a consumer hands it every element once, in ranges of whole rows, each holding
+     * its final sums (those of the product without one): 300 rows are several blocks per thread, and a depth
+     * of 600 several blocks of k, of which only the last finishes rows. With one thread and with two, and
+     * with the scalar reference kernel (the interface's way: all the rows at the end).
+     */
+    @Test
+    void aWeightGradientHandsEachFinishedRowOnceWithItsFinalSums() {
+        int m = 300, n = 70, k = 600;
+        java.util.Random random = new java.util.Random(4);
+        float[] a = new float[k * m], b = new float[k * n];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = random.nextFloat() - 0.5f;
+        }
+        for (int i = 0; i < b.length; i++) {
+            b[i] = random.nextFloat() - 0.5f;
+        }
+        for (Compute compute : new Compute[] {new Compute(1), new Compute(2), new Compute(new ReferenceMatMul(), 2)}) {
+            try (compute) {
+                float[] expected = new float[m * n], c = new float[m * n], seen = new float[m * n];
+                compute.weightGradient(a, b, expected, m, n, k, 1f, false);
+                AtomicIntegerArray runs = new AtomicIntegerArray(m * n);
+                compute.weightGradient(a, b, c, m, n, k, (from, to) -> {
+                    assertThat(from % n).isZero();
+                    assertThat(to % n).isZero();
+                    for (int i = from; i < to; i++) {
+                        seen[i] = c[i];
+                        runs.incrementAndGet(i);
+                    }
+                });
+                for (int i = 0; i < m * n; i++) {
+                    assertThat(runs.get(i)).as("element %d", i).isEqualTo(1);
+                }
+                assertThat(seen).as(compute.kernel().name()).containsExactly(expected);
+            }
+        }
+    }
 }
