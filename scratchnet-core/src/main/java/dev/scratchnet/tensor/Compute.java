@@ -121,7 +121,7 @@ public final class Compute implements AutoCloseable {
      */
     public void forEach(int count, int minCount, Parts parts) {
         if (workers.length == 0 || count < Math.max(2, minCount) || !busy.compareAndSet(false, true)) {
-            parts.run(0, count);
+            runHere(parts, 0, count);
             return;
         }
         try {
@@ -130,6 +130,16 @@ public final class Compute implements AutoCloseable {
         } finally {
             busy.set(false);
         }
+    }
+
+    /**
+     * {@code parts.run(from, to)} on this thread: the one call through which parts of every kind run, here,
+     * in the pool's threads ({@link ComputeJob}) and where a product hands over finished rows, so that the
+     * call's profile sees many kinds and C2 inlines none of them into its caller (two SIMD rules inlined into
+     * one method can outgrow C2's node budget and box their vectors).
+     */
+    static void runHere(Parts parts, int from, int to) {
+        parts.run(from, to);
     }
 
     /**
@@ -145,7 +155,7 @@ public final class Compute implements AutoCloseable {
     /** As {@link #forEachItem(int, Parts)} over the items [from, to). */
     public void forEachItem(int from, int to, Parts parts) {
         if (workers.length == 0 || to - from < 2 || !busy.compareAndSet(false, true)) {
-            parts.run(from, to);
+            runHere(parts, from, to);
             return;
         }
         try {

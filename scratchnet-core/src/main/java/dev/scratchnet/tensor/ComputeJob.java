@@ -62,10 +62,10 @@ final class ComputeJob {
         try {
             if (op == Op.ITEMS) {
                 for (int item = next.getAndIncrement(); item < m; item = next.getAndIncrement()) {
-                    work.run(item, item + 1);
+                    Compute.runHere(work, item, item + 1);
                 }
             } else if (op == Op.PARTS) {
-                work.run((int) ((long) m * part / parts), (int) ((long) m * (part + 1) / parts)); // m may be a whole tensor's length
+                Compute.runHere(work, (int) ((long) m * part / parts), (int) ((long) m * (part + 1) / parts)); // m may be a whole tensor's length
             } else if (columns > 0) {
                 for (int item = next.getAndIncrement(), from; (from = item * columns) < n; item = next.getAndIncrement()) {
                     columns(kernel, from, Math.min(n, from + columns));

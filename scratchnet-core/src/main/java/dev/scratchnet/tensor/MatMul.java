@@ -45,7 +45,7 @@ public interface MatMul {
     default void atb(float[] a, float[] b, float[] c, int rowFrom, int rowTo, int m, int n, int k, float alpha,
                      boolean accumulate, Compute.Parts done) {
         atb(a, b, c, rowFrom, rowTo, m, n, k, alpha, accumulate);
-        done.run(rowFrom * n, rowTo * n);
+        Compute.runHere(done, rowFrom * n, rowTo * n);
     }
 
     /**

@@ -123,6 +123,9 @@ final class VectorMatMul implements MatMul {
     /**
      * {@link #packed} into C(i, j) = c[c0 + i·crs + j], whose rows are contiguous; when {@code done} is not
      * null (all the columns, crs = their count), it gets each block of rows once the last block of k is in.
+     * It is called here, not in {@link #rowBlock}, and through {@link Compute#runHere}: what it runs (an
+     * optimizer's rule, SIMD itself) must not be inlined into the tiles' method, which would outgrow C2's
+     * node budget and box vectors (docs/backpropagation.md, "keeping the kernels compiled").
      */
     private void packedRows(float[] a, int ars, int aps, float[] b, int bps, int bjs, float[] c, int c0, int crs,
                             int rowFrom, int rowTo, int colFrom, int colTo, int k, float alpha, boolean accumulate,
@@ -137,36 +140,44 @@ final class VectorMatMul implements MatMul {
             boolean add = accumulate || block > 0;
             for (int i0 = rowFrom; i0 < rowTo; i0 += MC) {
                 int i1 = Math.min(rowTo, i0 + MC);
-                for (int panel = 0; panel < panels; panel++) {
-                    int j = colFrom + panel * NR, width = Math.min(NR, colTo - j), bi = panel * NR * kc;
-                    int i = i0;
-                    int sixes = sixRowTiles(i1 - i0);
-                    if (width <= L) { // a last panel of one vector's width or less: its other half is zeros
-                        for (int t = 0; t < sixes; t++, i += 6) {
-                            tile6Half(a, i * ars + p0 * aps, ars, aps, packedB, bi, kc, s.tile);
-                            merge(s.tile, 6, c, c0, i, j, width, crs, alpha, add);
-                        }
-                    }
-                    for (int end = i0 + 6 * sixes; i < end; i += 6) {
-                        if (width == NR) { // the sums go straight into C
-                            tile6(a, i * ars + p0 * aps, ars, aps, packedB, bi, kc, c, c0 + i * crs + j, crs, alpha, add);
-                        } else {
-                            tile6(a, i * ars + p0 * aps, ars, aps, packedB, bi, kc, s.tile, 0, NR, 1f, false);
-                            merge(s.tile, 6, c, c0, i, j, width, crs, alpha, add);
-                        }
-                    }
-                    for (; i + 4 <= i1; i += 4) {
-                        tile4(a, i * ars + p0 * aps, ars, aps, packedB, bi, kc, s.tile);
-                        merge(s.tile, 4, c, c0, i, j, width, crs, alpha, add);
-                    }
-                    for (; i < i1; i++) {
-                        tile1(a, i * ars + p0 * aps, aps, packedB, bi, kc, s.tile);
-                        merge(s.tile, 1, c, c0, i, j, width, crs, alpha, add);
-                    }
-                }
+                rowBlock(a, ars, aps, packedB, p0, kc, c, c0, crs, i0, i1, colFrom, colTo, alpha, add, s.tile);
                 if (done != null && block == blocks - 1) {
-                    done.run(c0 + i0 * crs, c0 + i1 * crs);
+                    Compute.runHere(done, c0 + i0 * crs, c0 + i1 * crs);
                 }
+            }
+        }
+    }
+
+    /** The rows [i0, i1) of one block of k (from p0, kc deep) against every packed panel of B. */
+    private static void rowBlock(float[] a, int ars, int aps, float[] packedB, int p0, int kc, float[] c, int c0,
+                                 int crs, int i0, int i1, int colFrom, int colTo, float alpha, boolean add,
+                                 float[] tile) {
+        int panels = (colTo - colFrom + NR - 1) / NR;
+        for (int panel = 0; panel < panels; panel++) {
+            int j = colFrom + panel * NR, width = Math.min(NR, colTo - j), bi = panel * NR * kc;
+            int i = i0;
+            int sixes = sixRowTiles(i1 - i0);
+            if (width <= L) { // a last panel of one vector's width or less: its other half is zeros
+                for (int t = 0; t < sixes; t++, i += 6) {
+                    tile6Half(a, i * ars + p0 * aps, ars, aps, packedB, bi, kc, tile);
+                    merge(tile, 6, c, c0, i, j, width, crs, alpha, add);
+                }
+            }
+            for (int end = i0 + 6 * sixes; i < end; i += 6) {
+                if (width == NR && !add && alpha == 1f) { // C = the sums: straight from the registers
+                    tile6(a, i * ars + p0 * aps, ars, aps, packedB, bi, kc, c, c0 + i * crs + j, crs);
+                } else {
+                    tile6(a, i * ars + p0 * aps, ars, aps, packedB, bi, kc, tile, 0, NR);
+                    merge(tile, 6, c, c0, i, j, width, crs, alpha, add);
+                }
+            }
+            for (; i + 4 <= i1; i += 4) {
+                tile4(a, i * ars + p0 * aps, ars, aps, packedB, bi, kc, tile);
+                merge(tile, 4, c, c0, i, j, width, crs, alpha, add);
+            }
+            for (; i < i1; i++) {
+                tile1(a, i * ars + p0 * aps, aps, packedB, bi, kc, tile);
+                merge(tile, 1, c, c0, i, j, width, crs, alpha, add);
             }
         }
     }
@@ -237,10 +248,13 @@ final class VectorMatMul implements MatMul {
 
     /**
      * Six rows of A (from a[ai], rows rs apart, p advancing by ps) times one packed panel: 12 accumulators,
-     * then α times each sum written (or, when {@code add}, added) to out[o + r·ors ..], as {@link #merge} would.
+     * stored to out[o + r·ors ..] (the tile buffer, or C itself when C is just the sums). Nothing more is done
+     * with the sums here: adding α times them to C as well made this method about 70 vector operations, past
+     * C2's node budget, and in some JVMs (1 in 20 runs of AllocationTest on JDK 17) the stores were compiled
+     * as calls that box their vectors; scaling and adding stay in {@link #merge}.
      */
     private static void tile6(float[] a, int ai, int rs, int ps, float[] bp, int bi, int kc, float[] out, int o,
-                              int ors, float alpha, boolean add) {
+                              int ors) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
         FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
         int r2 = 2 * rs, r3 = 3 * rs, r4 = 4 * rs, r5 = 5 * rs;
@@ -260,28 +274,12 @@ final class VectorMatMul implements MatMul {
             x = FloatVector.broadcast(S, a[ai + r5]);
             c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
         }
-        // Written out: a helper taking the vectors was left un-inlined by C2 (NodeCountInliningCutoff), boxing them.
-        if (add) {
-            c00.mul(alpha).add(FloatVector.fromArray(S, out, o)).intoArray(out, o);
-            c01.mul(alpha).add(FloatVector.fromArray(S, out, o + L)).intoArray(out, o + L);
-            c10.mul(alpha).add(FloatVector.fromArray(S, out, o + ors)).intoArray(out, o + ors);
-            c11.mul(alpha).add(FloatVector.fromArray(S, out, o + ors + L)).intoArray(out, o + ors + L);
-            c20.mul(alpha).add(FloatVector.fromArray(S, out, o + 2 * ors)).intoArray(out, o + 2 * ors);
-            c21.mul(alpha).add(FloatVector.fromArray(S, out, o + 2 * ors + L)).intoArray(out, o + 2 * ors + L);
-            c30.mul(alpha).add(FloatVector.fromArray(S, out, o + 3 * ors)).intoArray(out, o + 3 * ors);
-            c31.mul(alpha).add(FloatVector.fromArray(S, out, o + 3 * ors + L)).intoArray(out, o + 3 * ors + L);
-            c40.mul(alpha).add(FloatVector.fromArray(S, out, o + 4 * ors)).intoArray(out, o + 4 * ors);
-            c41.mul(alpha).add(FloatVector.fromArray(S, out, o + 4 * ors + L)).intoArray(out, o + 4 * ors + L);
-            c50.mul(alpha).add(FloatVector.fromArray(S, out, o + 5 * ors)).intoArray(out, o + 5 * ors);
-            c51.mul(alpha).add(FloatVector.fromArray(S, out, o + 5 * ors + L)).intoArray(out, o + 5 * ors + L);
-        } else {
-            c00.mul(alpha).intoArray(out, o); c01.mul(alpha).intoArray(out, o + L);
-            c10.mul(alpha).intoArray(out, o + ors); c11.mul(alpha).intoArray(out, o + ors + L);
-            c20.mul(alpha).intoArray(out, o + 2 * ors); c21.mul(alpha).intoArray(out, o + 2 * ors + L);
-            c30.mul(alpha).intoArray(out, o + 3 * ors); c31.mul(alpha).intoArray(out, o + 3 * ors + L);
-            c40.mul(alpha).intoArray(out, o + 4 * ors); c41.mul(alpha).intoArray(out, o + 4 * ors + L);
-            c50.mul(alpha).intoArray(out, o + 5 * ors); c51.mul(alpha).intoArray(out, o + 5 * ors + L);
-        }
+        c00.intoArray(out, o); c01.intoArray(out, o + L);
+        c10.intoArray(out, o + ors); c11.intoArray(out, o + ors + L);
+        c20.intoArray(out, o + 2 * ors); c21.intoArray(out, o + 2 * ors + L);
+        c30.intoArray(out, o + 3 * ors); c31.intoArray(out, o + 3 * ors + L);
+        c40.intoArray(out, o + 4 * ors); c41.intoArray(out, o + 4 * ors + L);
+        c50.intoArray(out, o + 5 * ors); c51.intoArray(out, o + 5 * ors + L);
     }
 
     /** {@link #tile6} for the first L columns of the panel alone: the same sums, half the multiply-adds. */
