@@ -164,7 +164,7 @@ final class VectorMatMul implements MatMul {
                 }
             }
             for (int end = i0 + 6 * sixes; i < end; i += 6) {
-                if (width == NR && !add && alpha == 1f) { // C = the sums: straight from the registers
+                if (width == NR && !add && alpha == 1f && ars == 1) { // see tile6
                     tile6(a, i * ars + p0 * aps, ars, aps, packedB, bi, kc, c, c0 + i * crs + j, crs);
                 } else {
                     tile6(a, i * ars + p0 * aps, ars, aps, packedB, bi, kc, tile, 0, NR);
@@ -248,7 +248,11 @@ final class VectorMatMul implements MatMul {
 
     /**
      * Six rows of A (from a[ai], rows rs apart, p advancing by ps) times one packed panel: 12 accumulators,
-     * stored to out[o + r·ors ..] (the tile buffer, or C itself when C is just the sums). Nothing more is done
+     * stored to out[o + r·ors ..]: the tile buffer, or C itself when C is just the sums (α = 1, nothing to add)
+     * and A is read down its columns (ars = 1: a weight gradient, where this made a 512 × 784 one at mini-batch
+     * 32 a fifth faster). Where A's rows are as far apart as C's (a 1024³ product: 4 KB), storing into C made
+     * the product slower (244 against 297 GFLOP/s), likely the loads of A waiting on those stores (their
+     * addresses alike in the low 12 bits). Nothing more is done
      * with the sums here: adding α times them to C as well made this method about 70 vector operations, past
      * C2's node budget, and in some JVMs (1 in 20 runs of AllocationTest on JDK 17) the stores were compiled
      * as calls that box their vectors; scaling and adding stay in {@link #merge}.
