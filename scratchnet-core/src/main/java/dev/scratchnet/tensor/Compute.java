@@ -133,10 +133,10 @@ public final class Compute implements AutoCloseable {
     }
 
     /**
-     * {@code parts.run(from, to)} on this thread: the one call through which parts of every kind run, here,
-     * in the pool's threads ({@link ComputeJob}) and where a product hands over finished rows, so that the
-     * call's profile sees many kinds and C2 inlines none of them into its caller (two SIMD rules inlined into
-     * one method can outgrow C2's node budget and box their vectors).
+     * {@code parts.run(from, to)} on this thread: the call shared by {@link #forEach} and {@link #forEachItem}
+     * on the calling thread, the pool's parts and items ({@link ComputeJob}) and a product handing over finished
+     * rows, so that the call's profile sees many kinds of work and C2 is unlikely to inline any into its caller
+     * (two SIMD rules inlined into one method can outgrow C2's node budget and box their vectors).
      */
     static void runHere(Parts parts, int from, int to) {
         parts.run(from, to);

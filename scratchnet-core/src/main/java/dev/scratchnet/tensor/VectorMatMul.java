@@ -249,8 +249,8 @@ final class VectorMatMul implements MatMul {
     /**
      * Six rows of A (from a[ai], rows rs apart, p advancing by ps) times one packed panel: 12 accumulators,
      * stored to out[o + r·ors ..]: the tile buffer, or C itself when C is just the sums (α = 1, nothing to add)
-     * and A is read down its columns (ars = 1: a weight gradient, where this made a 512 × 784 one at mini-batch
-     * 32 a fifth faster). Where A's rows are as far apart as C's (a 1024³ product: 4 KB), storing into C made
+     * and A is read down its columns (ars = 1: a dense layer's weight gradient, where this made a 512 × 784 one
+     * at mini-batch 32 a fifth faster; also a conv layer's Wᵀ·δ, not timed). Where A's rows are as far apart as C's (a 1024³ product: 4 KB), storing into C made
      * the product slower (244 against 297 GFLOP/s), likely the loads of A waiting on those stores (their
      * addresses alike in the low 12 bits). Nothing more is done
      * with the sums here: adding α times them to C as well made this method about 70 vector operations, past

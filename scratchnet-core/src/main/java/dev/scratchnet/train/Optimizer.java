@@ -12,7 +12,9 @@ import java.util.Map;
  * Turns gradients into parameter updates, one named parameter at a time, keeping whatever state its kind
  * needs (velocities or moment estimates) in arrays made on first use and kept by the parameter's name.
  * Lifecycle: create once per training run, call {@link #beginStep()} once per mini-batch, then
- * {@link #update} for every parameter; {@link #state} exposes the arrays so checkpoints can save them.
+ * {@link #update} for every parameter (or {@link #inPass} once per mini-batch, which counts the step and
+ * updates each parameter as backpropagation completes its gradient); {@link #state} exposes the arrays so
+ * checkpoints can save them.
  *
  * <p>With g the gradient of the mean cost over the mini-batch and η the learning rate:
  * <ul>
