@@ -8,11 +8,13 @@ import java.util.concurrent.locks.LockSupport;
  * A matrix-multiply kernel and the fixed pool of threads that shares large products.
  *
  * <p>A product large enough to pay for the hand-off is shared. A packed product of fewer than 256 rows (a
- * mini-batch's forward pass at 128, BP2) and an Aᵀ·B (a conv layer's Wᵀ·δ), when C has at least 64 columns,
+ * mini-batch's forward pass at 128 by a layer of 512, BP2) and an Aᵀ·B (a conv layer's Wᵀ·δ), when C has at least 64 columns,
  * go out in items of whole packed panels of columns, each thread taking the next item not yet taken and
  * packing only its own columns of B. Other products are split into one part per thread: by columns (on
  * multiples of 4) for an A·Bᵀ of too few rows to pack, one of many more columns than rows (the forward pass
- * at mini-batch 32, x·Wᵀ with W of 512 rows) and an A·B of few rows; by rows otherwise. A dense layer's
+ * at mini-batch 32, x·Wᵀ with W of 512 rows) and an A·B of few rows; by rows otherwise, which includes a
+ * mini-batch's A·Bᵀ computed as Cᵀ = B·Aᵀ so that its examples fill whole panels ({@link #abtSwapsForPanels}:
+ * x·Wᵀ at mini-batch 128 with 100 neurons). A dense layer's
  * weight gradient ({@link #weightGradient}) is split by rows at the boundaries of its forward product's
  * columns: each thread reads in the forward pass at mini-batch 10 or 32 the rows of W that it updated in the
  * last step, still in its core's cache; with column items they crossed from one core to the other on every
@@ -231,7 +233,7 @@ public final class Compute implements AutoCloseable {
      * Aᵀ·B products such as a conv layer's Wᵀ·δ, whose rows would each read all of B.
      */
     private static boolean byColumns(ComputeJob.Op op, int m, int n) {
-        if (op == ComputeJob.Op.ATB_ROWS || (op == ComputeJob.Op.ABT && abtByColumnParts(m, n))) {
+        if (op == ComputeJob.Op.ATB_ROWS || (op == ComputeJob.Op.ABT && (abtByColumnParts(m, n) || abtSwapsForPanels(m, n)))) {
             return false;
         }
         return n >= 2 * COLUMN_ITEM_UNIT && (op == ComputeJob.Op.ATB || m < COLUMN_ITEMS_BELOW_ROWS);
@@ -244,6 +246,18 @@ public final class Compute implements AutoCloseable {
      */
     static boolean abtByColumnParts(int m, int n) {
         return m < 2 * MIN_ROWS_PER_PART || n >= SWAP_MIN_RATIO * m;
+    }
+
+    /**
+     * Whether a packed A·Bᵀ of a mini-batch (fewer than {@value #COLUMN_ITEMS_BELOW_ROWS} rows, a multiple of
+     * {@value #COLUMN_ITEM_UNIT}) by a layer whose width is not such a multiple (x·Wᵀ at mini-batch 128 with 100
+     * neurons) is computed as Cᵀ = B·Aᵀ and split by rows: the examples then fill whole packed panels, a
+     * thread's rows are whole panels, and each thread packs only its own examples. Split by columns of 100,
+     * the items of 32, 32, 32 and 4 columns gave one thread two full panels, the other one and a sliver.
+     */
+    static boolean abtSwapsForPanels(int m, int n) {
+        return m < COLUMN_ITEMS_BELOW_ROWS && m >= 2 * COLUMN_ITEM_UNIT && m % COLUMN_ITEM_UNIT == 0
+                && n % COLUMN_ITEM_UNIT != 0 && n < m;
     }
 
     /** Columns per item: about four items per thread, a multiple of the packed panels' width. */

@@ -38,7 +38,9 @@ final class VectorMatMul implements MatMul {
      * A packed A·Bᵀ with at least this many times more columns than rows (a dense layer's forward product on
      * a mini-batch of 32: 32 × 512) is computed as Cᵀ = B·Aᵀ: the weights B are read in place and the
      * mini-batch A is packed instead, once per thread ({@link Compute} splits such a product by columns);
-     * its sums go into C transposed. The same multiply-adds in the same order, so the same bits.
+     * its sums go into C transposed. The same multiply-adds in the same order, so the same bits. So is a
+     * mini-batch whose examples fill whole panels where the layer's neurons do not
+     * ({@link Compute#abtSwapsForPanels}; split by rows, each thread packing its own examples).
      */
     private static final int SWAP_MIN_RATIO = Compute.SWAP_MIN_RATIO;
     /**
@@ -409,7 +411,7 @@ final class VectorMatMul implements MatMul {
     public void abt(float[] a, float[] b, float[] c, int m, int rowFrom, int rowTo, int colFrom, int colTo, int n,
                     int k) {
         if (m >= PACK_MIN_ROWS && (k < DOTS_MIN_DEPTH * (long) (m + n) || k < DOTS_MIN_K)) {
-            if (n >= SWAP_MIN_RATIO * m) { // Cᵀ = B·Aᵀ
+            if (n >= SWAP_MIN_RATIO * m || Compute.abtSwapsForPanels(m, n)) { // Cᵀ = B·Aᵀ
                 packed(b, k, 1, a, 1, k, c, 1, n, colFrom, colTo, rowFrom, rowTo, k, 1f, false);
             } else {
                 packed(a, k, 1, b, 1, k, c, n, 1, rowFrom, rowTo, colFrom, colTo, k, 1f, false);
