@@ -1,7 +1,6 @@
 package dev.scratchnet.tensor;
 
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -19,7 +18,8 @@ import java.util.concurrent.locks.LockSupport;
  * columns: each thread reads in the forward pass at mini-batch 10 or 32 the rows of W that it updated in the
  * last step, still in its core's cache; with column items they crossed from one core to the other on every
  * step. Small products (such as those of a mini-batch of 10's output layer) stay on the calling thread. The
- * pool's workers spin briefly, then park, and dispatching a product allocates nothing. One product runs on the
+ * pool's workers spin briefly, then park, and dispatching a product allocates nothing. The caller, done with
+ * its own part, also runs any part that no worker has started yet (see {@link ComputeJob}). One product runs on the
  * pool at a time; a caller that finds the pool busy computes on its own thread, so sharing a Compute
  * between threads is safe. Results do not depend on the thread count (see {@link MatMul}).
  */
@@ -58,9 +58,8 @@ public final class Compute implements AutoCloseable {
     private final MatMul kernel;
     private final long minParallelWork;
     private final Worker[] workers;
-    private final ComputeJob job = new ComputeJob();
+    private final ComputeJob job;
     private final AtomicBoolean busy = new AtomicBoolean();
-    private final AtomicInteger pending = new AtomicInteger();
     private volatile int generation;
     private volatile boolean closed;
     /** Work handed to the pool so far; written only by the thread that holds {@link #busy}. */
@@ -77,6 +76,7 @@ public final class Compute implements AutoCloseable {
         }
         this.kernel = kernel;
         this.minParallelWork = kernel.vectorBits() >= 512 ? PARALLEL_MIN_WORK_512 : PARALLEL_MIN_WORK;
+        this.job = new ComputeJob(threads);
         this.workers = new Worker[threads - 1];
         for (int w = 0; w < workers.length; w++) {
             workers[w] = new Worker(w);
@@ -266,20 +266,26 @@ public final class Compute implements AutoCloseable {
         return (per + COLUMN_ITEM_UNIT - 1) / COLUMN_ITEM_UNIT * COLUMN_ITEM_UNIT;
     }
 
-    /** Hands the job set to the workers, does the last part itself, and waits for theirs. */
+    /**
+     * Hands the job set to the workers, does the last part itself, then any part no worker has claimed yet,
+     * and waits for the parts still running.
+     */
     private void dispatch() {
         shared++; // only the holder of busy writes it
-        pending.set(workers.length);
-        generation++;
+        int g = generation + 1;
+        job.open(g);
+        generation = g;
         for (Worker w : workers) {
             if (w.parking) { // a spinning worker sees the new generation by itself; waking one costs a system call
                 LockSupport.unpark(w.thread);
             }
         }
-        job.runPart(kernel, workers.length); // the last part, the larger when sizes differ: the caller starts first
-        while (pending.get() != 0) {
+        job.run(kernel, workers.length, g); // the last part, the larger when sizes differ: the caller starts first
+        job.steal(kernel, g);
+        while (!job.finished()) {
             Thread.onSpinWait();
         }
+        job.close(g);
         job.rethrow();
     }
 
@@ -314,8 +320,7 @@ public final class Compute implements AutoCloseable {
                 int g = generation;
                 if (g != seen) {
                     seen = g;
-                    job.runPart(kernel, part);
-                    pending.decrementAndGet();
+                    job.run(kernel, part, g);
                     idleSince = System.nanoTime();
                 } else if (System.nanoTime() - idleSince < SPIN_NANOS) {
                     Thread.onSpinWait();

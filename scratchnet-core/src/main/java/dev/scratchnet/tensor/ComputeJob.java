@@ -1,11 +1,20 @@
 package dev.scratchnet.tensor;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * The work {@link Compute} is sharing: a product split by rows or handed out in column items, or parts or
  * items of the caller's own work. Written by the caller before it bumps the pool's generation; each thread
  * then runs its part.
+ *
+ * <p>Every part and item is claimed before it runs, by an atomic stamped with the job's generation, so that
+ * each runs exactly once, and a thread that arrives late claims nothing: the caller, done with its own
+ * part, runs any part not yet claimed ({@link #steal}) instead of waiting for a worker that has not started
+ * (a worker whose core the system gave to another thread for a few milliseconds), and waits only for the
+ * units actually running. A stamp also keeps a worker that reads the generation late from claiming work of
+ * the next job.
  */
 final class ComputeJob {
 
@@ -22,14 +31,23 @@ final class ComputeJob {
     private Compute.Parts work;
     /** What a weight gradient hands its finished rows to, or null. */
     private Compute.Parts done;
-    private final AtomicInteger next = new AtomicInteger();
+    /** Per part: generation·2 while it is free in that generation's job, generation·2 + 1 once claimed. */
+    private final AtomicLongArray claims;
+    /** Items: the generation in the high 32 bits, the next item not yet taken in the low 32. */
+    private final AtomicLong ticket = new AtomicLong();
+    private final AtomicInteger finished = new AtomicInteger();
+    /** Parts or items of the job, and the first item. */
+    private int units, firstItem;
     private volatile Throwable failure;
+
+    ComputeJob(int threads) {
+        claims = new AtomicLongArray(threads);
+    }
 
     void set(Op op, float[] a, float[] b, float[] c, int m, int n, int k, float alpha, boolean accumulate,
              int parts, int columns, Compute.Parts done) {
         this.columns = columns;
         this.done = done;
-        next.set(0);
         this.alpha = alpha;
         this.op = op;
         this.a = a;
@@ -41,6 +59,8 @@ final class ComputeJob {
         this.accumulate = accumulate;
         this.parts = parts;
         this.failure = null;
+        this.firstItem = 0;
+        this.units = columns > 0 ? (n + columns - 1) / columns : parts;
     }
 
     void setParts(Compute.Parts parts, int count, int threads) {
@@ -50,37 +70,94 @@ final class ComputeJob {
         this.m = count;
         this.parts = threads;
         this.failure = null;
+        this.units = threads;
     }
 
     void setItems(Compute.Parts parts, int from, int to) {
         setParts(parts, to, 1);
         this.op = Op.ITEMS;
-        next.set(from);
+        this.firstItem = from;
+        this.units = to - from;
     }
 
-    void runPart(MatMul kernel, int part) {
+    /** Opens the job set last to claims of generation {@code g}; the caller then publishes g. */
+    void open(int g) {
+        finished.set(0);
+        if (items()) {
+            ticket.set((long) g << 32 | firstItem);
+        } else {
+            for (int p = 0; p < parts; p++) {
+                claims.set(p, (long) g << 1);
+            }
+        }
+    }
+
+    /** Runs, on a thread that saw generation g, its part if still free, or items while any are left. */
+    void run(MatMul kernel, int part, int g) {
+        if (items()) {
+            takeItems(kernel, g);
+        } else if (claims.compareAndSet(part, (long) g << 1, ((long) g << 1) | 1)) {
+            runUnit(kernel, part);
+        }
+    }
+
+    /** The caller, done with its own part: runs every part that no thread has claimed yet. */
+    void steal(MatMul kernel, int g) {
+        if (!items()) {
+            for (int p = 0; p < parts; p++) {
+                run(kernel, p, g);
+            }
+        }
+    }
+
+    /**
+     * After every unit of generation g has run: no item can be taken any more, even by a worker that read g
+     * late and would otherwise compare a stale ticket with the next job's bounds.
+     */
+    void close(int g) {
+        ticket.set((long) g << 32 | Integer.MAX_VALUE);
+    }
+
+    /** Whether every part or item has run. */
+    boolean finished() {
+        return finished.get() == units;
+    }
+
+    private boolean items() {
+        return op == Op.ITEMS || columns > 0;
+    }
+
+    private void takeItems(MatMul kernel, int g) {
+        for (long t = ticket.get(); (int) (t >>> 32) == g && (int) t < firstItem + units; t = ticket.get()) {
+            if (ticket.compareAndSet(t, t + 1)) {
+                runUnit(kernel, (int) t);
+            }
+        }
+    }
+
+    /** Part or item {@code unit}, counted as finished whether it completes or throws. */
+    private void runUnit(MatMul kernel, int unit) {
         try {
             if (op == Op.ITEMS) {
-                for (int item = next.getAndIncrement(); item < m; item = next.getAndIncrement()) {
-                    Compute.runHere(work, item, item + 1);
-                }
+                Compute.runHere(work, unit, unit + 1);
             } else if (op == Op.PARTS) {
-                Compute.runHere(work, (int) ((long) m * part / parts), (int) ((long) m * (part + 1) / parts)); // m may be a whole tensor's length
+                Compute.runHere(work, (int) ((long) m * unit / parts), (int) ((long) m * (unit + 1) / parts)); // m may be a whole tensor's length
             } else if (columns > 0) {
-                for (int item = next.getAndIncrement(), from; (from = item * columns) < n; item = next.getAndIncrement()) {
-                    columns(kernel, from, Math.min(n, from + columns));
-                }
+                int from = unit * columns;
+                columns(kernel, from, Math.min(n, from + columns));
             } else if (op == Op.ABT && Compute.abtByColumnParts(m, n)) {
                 // By columns, on multiples of 4 to keep the kernel's tiles: the rows of W a thread reads are
                 // the rows it updates in the weight gradient Aᵀ·B, split by rows at the same boundaries.
-                kernel.abt(a, b, c, m, 0, m, boundary(n, part), boundary(n, part + 1), n, k);
+                kernel.abt(a, b, c, m, 0, m, boundary(n, unit), boundary(n, unit + 1), n, k);
             } else if (op == Op.AB && m < Compute.COLUMN_SPLIT_ROWS) {
-                kernel.abColumns(a, b, c, m, boundary(n, part), boundary(n, part + 1), n, k, accumulate);
+                kernel.abColumns(a, b, c, m, boundary(n, unit), boundary(n, unit + 1), n, k, accumulate);
             } else {
-                compute(kernel, op, a, b, c, boundary(m, part), boundary(m, part + 1), m, n, k, alpha, accumulate, done);
+                compute(kernel, op, a, b, c, boundary(m, unit), boundary(m, unit + 1), m, n, k, alpha, accumulate, done);
             }
         } catch (Throwable t) {
             failure = t;
+        } finally {
+            finished.incrementAndGet();
         }
     }
 

@@ -115,4 +115,27 @@ class ComputeTest {
             }
         }
     }
+
+    /**
+     * Parts and items each run exactly once over many small jobs of both kinds in turn, three threads: a
+     * worker that comes late finds its part run by the caller, and must neither run it again nor take a part
+     * or item of the next job as one of the last.
+     */
+    @Test
+    void everyPartAndItemRunsOnceWhenTheCallerRunsWhatWorkersHaveNotStarted() {
+        int jobs = 50_000, parts = 3, items = 5;
+        int[] partRuns = new int[parts], itemRuns = new int[items];
+        try (Compute compute = new Compute(3)) {
+            for (int j = 0; j < jobs; j++) {
+                compute.forEach(parts, (from, to) -> {
+                    for (int i = from; i < to; i++) {
+                        partRuns[i]++;
+                    }
+                });
+                compute.forEachItem(items, (from, to) -> itemRuns[from]++);
+            }
+        }
+        assertThat(partRuns).containsOnly(jobs);
+        assertThat(itemRuns).containsOnly(jobs);
+    }
 }
