@@ -16,7 +16,7 @@ import java.util.concurrent.locks.LockSupport;
  * x·Wᵀ at mini-batch 128 with 100 neurons). A dense layer's
  * weight gradient ({@link #weightGradient}) is split by rows at the boundaries of its forward product's
  * columns: each thread reads in the forward pass at mini-batch 10 or 32 the rows of W that it updated in the
- * last step, still in its core's cache; with column items they crossed from one core to the other on every
+ * last step, still in its core's cache (unless the caller took over a late worker's part); with column items they crossed from one core to the other on every
  * step. Small products (such as those of a mini-batch of 10's output layer) stay on the calling thread. The
  * pool's workers spin briefly, then park, and dispatching a product allocates nothing. The caller, done with
  * its own part, also runs any part that no worker has started yet (see {@link ComputeJob}). One product runs on the
@@ -48,7 +48,8 @@ public final class Compute implements AutoCloseable {
     static final int COLUMN_SPLIT_ROWS = 64;
     /**
      * A·B and packed A·Bᵀ products shared by the pool with fewer rows than this go out in column items (but
-     * not an A·Bᵀ that {@link #abtByColumnParts} splits in one part per thread).
+     * not an A·Bᵀ that {@link #abtByColumnParts} splits in one part per thread, nor one that
+     * {@link #abtSwapsForPanels} computes transposed and splits by rows).
      */
     static final int COLUMN_ITEMS_BELOW_ROWS = 256;
     /** Column items are multiples of this many columns: whole packed panels at 256 and 512 bits (NR = 16, 32). */
@@ -229,8 +230,8 @@ public final class Compute implements AutoCloseable {
     /**
      * Whether a shared product goes out in column items (each thread taking the next range of columns of C
      * not yet taken, and packing only those columns of B) rather than one range of rows or columns per
-     * thread: products of few rows (a mini-batch's forward pass at 128, BP2, a conv layer's W · cols) and
-     * Aᵀ·B products such as a conv layer's Wᵀ·δ, whose rows would each read all of B.
+     * thread: products of few rows (a mini-batch's forward pass at 128 into 512 neurons, BP2, a conv layer's
+     * W · cols) and Aᵀ·B products such as a conv layer's Wᵀ·δ, whose rows would each read all of B.
      */
     private static boolean byColumns(ComputeJob.Op op, int m, int n) {
         if (op == ComputeJob.Op.ATB_ROWS || (op == ComputeJob.Op.ABT && (abtByColumnParts(m, n) || abtSwapsForPanels(m, n)))) {
@@ -250,14 +251,15 @@ public final class Compute implements AutoCloseable {
 
     /**
      * Whether a packed A·Bᵀ of a mini-batch (fewer than {@value #COLUMN_ITEMS_BELOW_ROWS} rows, a multiple of
-     * {@value #COLUMN_ITEM_UNIT}) by a layer whose width is not such a multiple (x·Wᵀ at mini-batch 128 with 100
-     * neurons) is computed as Cᵀ = B·Aᵀ and split by rows: the examples then fill whole packed panels, a
-     * thread's rows are whole panels, and each thread packs only its own examples. Split by columns of 100,
-     * the items of 32, 32, 32 and 4 columns gave one thread two full panels, the other one and a sliver.
+     * {@value #COLUMN_ITEM_UNIT}) by a layer whose width is not such a multiple, and wide enough to go out in
+     * column items otherwise (x·Wᵀ at mini-batch 128 with 100 neurons), is computed as Cᵀ = B·Aᵀ and split by
+     * rows: the examples then fill whole packed panels, a thread's rows are whole panels (at 2 or 4 threads),
+     * and each thread packs only its own examples. Split by columns of 100, the items of 32, 32, 32 and 4
+     * columns gave one thread two full panels, the other one and a sliver.
      */
     static boolean abtSwapsForPanels(int m, int n) {
         return m < COLUMN_ITEMS_BELOW_ROWS && m >= 2 * COLUMN_ITEM_UNIT && m % COLUMN_ITEM_UNIT == 0
-                && n % COLUMN_ITEM_UNIT != 0 && n < m;
+                && n >= 2 * COLUMN_ITEM_UNIT && n % COLUMN_ITEM_UNIT != 0 && n < m;
     }
 
     /** Columns per item: about four items per thread, a multiple of the packed panels' width. */

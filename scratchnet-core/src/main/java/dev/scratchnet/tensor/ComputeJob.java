@@ -6,8 +6,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * The work {@link Compute} is sharing: a product split by rows or handed out in column items, or parts or
- * items of the caller's own work. Written by the caller before it bumps the pool's generation; each thread
- * then runs its part.
+ * items of the caller's own work. Written by the caller, then opened to claims ({@link #open}) before it
+ * publishes the pool's generation; each thread then claims its part, or items.
  *
  * <p>Every part and item is claimed before it runs, by an atomic stamped with the job's generation, so that
  * each runs exactly once, and a thread that arrives late claims nothing: the caller, done with its own
@@ -111,8 +111,8 @@ final class ComputeJob {
     }
 
     /**
-     * After every unit of generation g has run: no item can be taken any more, even by a worker that read g
-     * late and would otherwise compare a stale ticket with the next job's bounds.
+     * After every unit of generation g has run (a job of any kind): no item can be taken any more, even by a
+     * worker that read g late and would otherwise compare a stale ticket with the next job's bounds.
      */
     void close(int g) {
         ticket.set((long) g << 32 | Integer.MAX_VALUE);
@@ -127,6 +127,11 @@ final class ComputeJob {
         return op == Op.ITEMS || columns > 0;
     }
 
+    /**
+     * Takes items while the ticket carries generation g. The bound is read from plain fields, which may
+     * already be the next job's for a worker that came late; its ticket then fails the generation check (or,
+     * closed, the bound), so nothing runs.
+     */
     private void takeItems(MatMul kernel, int g) {
         for (long t = ticket.get(); (int) (t >>> 32) == g && (int) t < firstItem + units; t = ticket.get()) {
             if (ticket.compareAndSet(t, t + 1)) {

@@ -89,6 +89,26 @@ class MatMulTest {
         sameForAnyThreadCount(random, 20, 250, 61);
     }
 
+    /**
+     * x·Wᵀ at mini-batch 128 by 100 neurons, which the kernel computes as Cᵀ = W·xᵀ, has the bits of W·xᵀ
+     * computed directly and read transposed: the same multiply-adds in the same order.
+     */
+    @Test
+    void aSwappedABtHasTheBitsOfTheProductTheOtherWayRound() {
+        int m = 128, n = 100, k = 784;
+        assertThat(Compute.abtSwapsForPanels(m, n)).isTrue();
+        assertThat(Compute.abtSwapsForPanels(n, m)).isFalse();
+        Random random = new Random(12);
+        float[] a = random(random, m * k), b = random(random, n * k), c = new float[m * n], ct = new float[n * m];
+        fast.abt(a, b, c, m, 0, m, 0, n, n, k);
+        fast.abt(b, a, ct, n, 0, n, 0, m, m, k);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                assertThat(c[i * n + j]).as("(%d, %d)", i, j).isEqualTo(ct[j * m + i]);
+            }
+        }
+    }
+
     @Test
     void anyBlockOfAnABtProductHasTheWholeProductsBits() {
         // A part of C may start and end anywhere, so its edges fall on other tiles than the whole product's;
