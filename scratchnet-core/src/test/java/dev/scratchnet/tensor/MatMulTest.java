@@ -89,26 +89,6 @@ class MatMulTest {
         sameForAnyThreadCount(random, 20, 250, 61);
     }
 
-    /**
-     * x·Wᵀ at mini-batch 128 by 100 neurons, which the kernel computes as Cᵀ = W·xᵀ, has the bits of W·xᵀ
-     * computed directly and read transposed: the same multiply-adds in the same order.
-     */
-    @Test
-    void aSwappedABtHasTheBitsOfTheProductTheOtherWayRound() {
-        int m = 128, n = 100, k = 784;
-        assertThat(Compute.abtSwapsForPanels(m, n)).isTrue();
-        assertThat(Compute.abtSwapsForPanels(n, m)).isFalse();
-        Random random = new Random(12);
-        float[] a = random(random, m * k), b = random(random, n * k), c = new float[m * n], ct = new float[n * m];
-        fast.abt(a, b, c, m, 0, m, 0, n, n, k);
-        fast.abt(b, a, ct, n, 0, n, 0, m, m, k);
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                assertThat(c[i * n + j]).as("(%d, %d)", i, j).isEqualTo(ct[j * m + i]);
-            }
-        }
-    }
-
     @Test
     void anyBlockOfAnABtProductHasTheWholeProductsBits() {
         // A part of C may start and end anywhere, so its edges fall on other tiles than the whole product's;
@@ -133,16 +113,21 @@ class MatMulTest {
 
     @Test
     void aWideABtProductHasTheBitsOfItsTransposeComputedTheOtherWayRound() {
-        // 16 × 300 is computed as Cᵀ = B·Aᵀ; the 300 × 16 product B·Aᵀ is not: each element must come out
-        // the same, since the same multiply-adds run in the same order.
+        // 16 × 300 (16 times more columns than rows) and 128 × 100 (a mini-batch of whole panels by a layer
+        // that is not) are computed as Cᵀ = B·Aᵀ; 300 × 16 and 100 × 128, B·Aᵀ, are not: each element must
+        // come out the same, since the same multiply-adds run in the same order.
+        assertThat(Compute.abtSwapsForPanels(128, 100)).isTrue();
+        assertThat(Compute.abtSwapsForPanels(100, 128)).isFalse();
         Random random = new Random(12);
-        int m = 16, n = 300, k = 600;
-        float[] a = random(random, m * k), b = random(random, n * k), c = new float[m * n], ct = new float[n * m];
-        fast.abt(a, b, c, m, 0, m, 0, n, n, k);
-        fast.abt(b, a, ct, n, 0, n, 0, m, m, k);
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                assertThat(c[i * n + j]).as("(%d, %d)", i, j).isEqualTo(ct[j * m + i]);
+        for (int[] s : new int[][] {{16, 300, 600}, {128, 100, 784}}) {
+            int m = s[0], n = s[1], k = s[2];
+            float[] a = random(random, m * k), b = random(random, n * k), c = new float[m * n], ct = new float[n * m];
+            fast.abt(a, b, c, m, 0, m, 0, n, n, k);
+            fast.abt(b, a, ct, n, 0, n, 0, m, m, k);
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    assertThat(c[i * n + j]).as("%dx%dx%d at (%d, %d)", m, n, k, i, j).isEqualTo(ct[j * m + i]);
+                }
             }
         }
     }
