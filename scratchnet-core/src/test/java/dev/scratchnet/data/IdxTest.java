@@ -79,6 +79,15 @@ class IdxTest {
     }
 
     @Test
+    void readsAFileOfSeveralChunksWhole() throws IOException {
+        int count = 3 * (1 << 20) / 784 + 5; // a little over 3 MB: three whole 1 MB chunks and a part of one
+        byte[] raw = idx(new int[] {count, 28, 28}, count * 784);
+        Path images = dir.resolve("images");
+        Files.write(images, raw);
+        assertThat(Idx.readMaybeGzipped(images)).containsExactly(raw);
+    }
+
+    @Test
     void rejectsWrongMagicNumber() {
         byte[] bytes = idx(new int[] {3}, 3);
         bytes[2] = 0x0d; // float data type
