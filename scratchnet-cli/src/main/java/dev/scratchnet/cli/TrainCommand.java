@@ -19,6 +19,7 @@ import dev.scratchnet.train.Preset;
 import dev.scratchnet.train.TrainConfig;
 import dev.scratchnet.train.Trainer;
 import dev.scratchnet.train.TrainingListener;
+import dev.scratchnet.train.WarmUp;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -105,7 +106,10 @@ final class TrainCommand implements Callable<Integer> {
         OutputFiles.check("--save", modelPath);
         OutputFiles.check("--metrics", metrics);
         OutputFiles.check("--checkpoint", checkpoint);
-        DatasetStore.Loaded loaded = data.load(datasetSpec, spec.commandLine().getErr());
+        DatasetStore.Loaded loaded;
+        try (WarmUp warmUp = cluster == null ? WarmUp.start(arch, setup.training(), threadCount) : null) {
+            loaded = data.load(datasetSpec, spec.commandLine().getErr()); // while the JIT compiles the kernels
+        }
         checkShape(arch, loaded);
         Checkpoint.Loaded saved = resume == null ? null : Checkpoint.load(resume);
         heldOut = validation != null ? validation // else a resumed run's own split, as its own seed below

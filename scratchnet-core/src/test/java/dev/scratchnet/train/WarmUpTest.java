@@ -1,0 +1,68 @@
+package dev.scratchnet.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.scratchnet.data.Splits;
+import dev.scratchnet.nn.Activation;
+import dev.scratchnet.nn.Architecture;
+import dev.scratchnet.nn.Cost;
+import dev.scratchnet.nn.Network;
+import dev.scratchnet.nn.Parameter;
+import dev.scratchnet.tensor.Compute;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** A warm-up runs beside the caller until closed, and a run trained meanwhile ends with the same parameters. */
+class WarmUpTest {
+
+    private static final TrainConfig CONFIG = new TrainConfig(3, 10, 3f, Cost.QUADRATIC);
+    private static final Splits SPLITS = new Splits(TrainerTest.tiny(400, 2), Optional.of(TrainerTest.tiny(80, 3)),
+            TrainerTest.tiny(90, 4));
+
+    private static Map<String, float[]> train() {
+        Network net = Network.builder(4).hidden(6, Activation.SIGMOID).output(10, Activation.SIGMOID).seed(5).build();
+        try (Compute compute = new Compute(2)) {
+            new Trainer(net, CONFIG, compute).fit(SPLITS, new Random(7));
+        }
+        Map<String, float[]> parameters = new LinkedHashMap<>();
+        for (Parameter p : net.parameters()) {
+            parameters.put(p.name(), p.values().clone());
+        }
+        return parameters;
+    }
+
+    @Test
+    void aRunTrainedWhileItWarmsUpEndsWithTheSameParameters() throws InterruptedException {
+        Map<String, float[]> alone = train();
+        Architecture same = Network.builder(4).hidden(6, Activation.SIGMOID).output(10, Activation.SIGMOID).build()
+                .architecture();
+        try (WarmUp warmUp = WarmUp.start(same, CONFIG, 2)) {
+            assertThat(warmUp.running()).isTrue();
+            Map<String, float[]> beside = train();
+            assertThat(warmUp.running()).as("still warming up when the run ended").isTrue();
+            assertThat(beside.keySet()).containsExactlyElementsOf(alone.keySet());
+            beside.forEach((name, values) -> assertThat(values).as(name).containsExactly(alone.get(name)));
+        }
+    }
+
+    @Test
+    void closeEndsItsThread() throws InterruptedException {
+        Architecture bookCh1 = Architecture.parse("784,30,10", Activation.SIGMOID, Activation.SIGMOID);
+        WarmUp warmUp = WarmUp.start(bookCh1, CONFIG, 1);
+        assertThat(warmUp.running()).isTrue();
+        warmUp.close();
+        assertThat(warmUp.ended(60_000)).isTrue();
+    }
+
+    @Test
+    void aConvNetIsNotWarmedUp() throws InterruptedException {
+        Architecture conv = Architecture.parse("1x28x28,conv5x5:4,maxpool2,10", Activation.RELU, Activation.SOFTMAX);
+        try (WarmUp warmUp = WarmUp.start(conv, CONFIG, 1)) {
+            assertThat(warmUp.running()).isFalse();
+            assertThat(warmUp.ended(0)).isTrue();
+        }
+    }
+}
