@@ -30,10 +30,13 @@ public final class Compute implements AutoCloseable {
      * at 10×784×30 (235K multiply-adds, ~18 µs on one thread) two threads already paid, since the workers
      * spin between products; with 512-bit vectors one thread does such a product twice as fast, and keeping
      * the products under {@link #PARALLEL_MIN_WORK_512} on it trained book-ch1 in 4.0, 4.2 and 3.9 s
-     * against 4.5, 4.8 and 4.7 s (the same bits: a split never changes what an element sums).
+     * against 4.5, 4.8 and 4.7 s (the same bits: a split never changes what an element sums). The bound was
+     * then raised from 2^18 to 2^20, past [784,100,10] at mini-batch 10 (784K): on a 2-core Zen 5 its weight
+     * gradient took 14 µs on one thread and 18-19 µs split over two (each half slowed when both ran), and one
+     * thread trained it faster in four paired runs of 15 rounds (0.80, 0.97, 0.89 and 0.92 of the time).
      */
     static final long PARALLEL_MIN_WORK = 1L << 17;
-    static final long PARALLEL_MIN_WORK_512 = 1L << 18;
+    static final long PARALLEL_MIN_WORK_512 = 1L << 20;
     /**
      * A packed A·Bᵀ with at least this many times more columns than rows (a dense layer's forward product on
      * a mini-batch of 32: 32 × 512) is computed as Cᵀ = B·Aᵀ by the vector kernel, and split by columns.
@@ -72,11 +75,16 @@ public final class Compute implements AutoCloseable {
     }
 
     public Compute(MatMul kernel, int threads) {
+        this(kernel, threads, kernel.vectorBits() >= 512 ? PARALLEL_MIN_WORK_512 : PARALLEL_MIN_WORK);
+    }
+
+    /** With its own bound on the products it shares: tests split products of every size. */
+    Compute(MatMul kernel, int threads, long minParallelWork) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         }
         this.kernel = kernel;
-        this.minParallelWork = kernel.vectorBits() >= 512 ? PARALLEL_MIN_WORK_512 : PARALLEL_MIN_WORK;
+        this.minParallelWork = minParallelWork;
         this.job = new ComputeJob(threads);
         this.workers = new Worker[threads - 1];
         for (int w = 0; w < workers.length; w++) {

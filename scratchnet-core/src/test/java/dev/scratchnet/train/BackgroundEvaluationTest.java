@@ -85,7 +85,7 @@ class BackgroundEvaluationTest {
         TrainConfig plain = new TrainConfig(3, 10, 3f, Cost.QUADRATIC);
         assertThat(train(6, 2, plain.withEarlyStop(5), true).overlapped()).as("early stopping").isFalse();
         assertThat(train(6, 1, plain, true).overlapped()).as("one thread asked for").isFalse();
-        // BP2 through the output layer, 10 × 4096 × 10 multiply-adds, is above the pool's threshold: training shares it.
-        assertThat(train(4096, 2, plain, true).overlapped()).as("the pool trained too").isFalse();
+        // BP2 through the output layer, 10 × 16384 × 10 multiply-adds, is above the pool's threshold: training shares it.
+        assertThat(train(16384, 2, plain, true).overlapped()).as("the pool trained too").isFalse();
     }
 }
