@@ -20,9 +20,10 @@ import java.util.Random;
  * over eight alternating pairs, Temurin 25, 512-bit vectors).
  *
  * <p>It shares nothing with the run: its own network, data, generator and Compute, so the run's results are
- * the same with or without it. Dense networks only: a conv net's epoch takes tens of seconds, beside which a
- * warm-up gains nothing, and its evaluation buffers can take hundreds of MB. Whatever goes wrong in it is
- * dropped: it only ever makes a run start sooner.
+ * the same with or without it. Dense networks of at most {@link #MAX_PARAMETERS} parameters only: a conv net's
+ * epoch takes tens of seconds, beside which a warm-up gains nothing, and its evaluation buffers can take hundreds
+ * of MB; a second copy of a large network would take heap the run may need. Whatever goes wrong in it, running
+ * out of heap included, is dropped with everything it made: it only ever makes a run start sooner.
  */
 public final class WarmUp implements AutoCloseable {
 
@@ -33,16 +34,19 @@ public final class WarmUp implements AutoCloseable {
     static final int BATCHES = 50;
     static final int MAX_IMAGES = 128 * BATCHES;
 
+    /** 4M parameters, 16 MB of weights (the default preset has 0.67M). */
+    static final long MAX_PARAMETERS = 1L << 22;
+
     private volatile boolean stop;
-    /** The thread that warms up, or null for a conv net. */
+    /** The thread that warms up, or null for a network it leaves alone. */
     private final Thread thread;
 
     private WarmUp(Architecture architecture, TrainConfig config, int threads) {
-        thread = architecture.convolutional() ? null
+        thread = architecture.convolutional() || architecture.parameterCount() > MAX_PARAMETERS ? null
                 : new Thread(() -> run(architecture, config, threads), "scratchnet-warm-up");
     }
 
-    /** Starts warming up for {@code config} on {@code architecture}, on {@code threads} threads (not a conv net). */
+    /** Starts warming up for {@code config} on {@code architecture}, on {@code threads} threads (see above). */
     public static WarmUp start(Architecture architecture, TrainConfig config, int threads) {
         WarmUp warmUp = new WarmUp(architecture, config, threads);
         if (warmUp.thread != null) {
@@ -66,8 +70,9 @@ public final class WarmUp implements AutoCloseable {
             Network network = Network.create(architecture, Init.defaultFor(architecture.activations().get(0)), random);
             Trainer trainer = new Trainer(network, config.withEpochs(Integer.MAX_VALUE), compute);
             trainer.fit(splits, random, new TrainingListener() { }, () -> stop);
-        } catch (RuntimeException e) {
-            // a warm-up that fails (made-up labels can drive the cost to infinity) has done its part
+        } catch (RuntimeException | OutOfMemoryError e) {
+            // a warm-up that fails (made-up labels can drive the cost to infinity, a small heap can run out) has
+            // done its part; what it made is garbage now
         }
     }
 

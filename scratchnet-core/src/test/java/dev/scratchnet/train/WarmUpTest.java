@@ -58,11 +58,15 @@ class WarmUpTest {
     }
 
     @Test
-    void aConvNetIsNotWarmedUp() throws InterruptedException {
+    void aConvNetOrALargeNetworkIsNotWarmedUp() throws InterruptedException {
         Architecture conv = Architecture.parse("1x28x28,conv5x5:4,maxpool2,10", Activation.RELU, Activation.SOFTMAX);
-        try (WarmUp warmUp = WarmUp.start(conv, CONFIG, 1)) {
-            assertThat(warmUp.running()).isFalse();
-            assertThat(warmUp.ended(0)).isTrue();
+        Architecture large = Architecture.parse("784,3000,3000,10", Activation.SIGMOID, Activation.SOFTMAX);
+        assertThat(large.parameterCount()).isGreaterThan(WarmUp.MAX_PARAMETERS);
+        for (Architecture left : new Architecture[] {conv, large}) {
+            try (WarmUp warmUp = WarmUp.start(left, CONFIG, 1)) {
+                assertThat(warmUp.running()).as(left.text()).isFalse();
+                assertThat(warmUp.ended(0)).isTrue();
+            }
         }
     }
 }
