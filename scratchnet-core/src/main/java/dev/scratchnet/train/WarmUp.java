@@ -63,10 +63,10 @@ public final class WarmUp implements AutoCloseable {
         int cols = architecture.inputSize() / rows;
         int evaluated = Evaluation.BATCH;
         int training = Math.max(config.batchSize(), Math.min(config.batchSize() * BATCHES, MAX_IMAGES));
-        Splits splits = new Splits(images(training, rows, cols, architecture, random),
-                Optional.of(images(evaluated, rows, cols, architecture, random)),
-                images(evaluated, rows, cols, architecture, random));
         try (Compute compute = new Compute(threads)) {
+            Splits splits = new Splits(images(training, rows, cols, architecture, random),
+                    Optional.of(images(evaluated, rows, cols, architecture, random)),
+                    images(evaluated, rows, cols, architecture, random));
             Network network = Network.create(architecture, Init.defaultFor(architecture.activations().get(0)), random);
             Trainer trainer = new Trainer(network, config.withEpochs(Integer.MAX_VALUE), compute);
             trainer.fit(splits, random, new TrainingListener() { }, () -> stop);
