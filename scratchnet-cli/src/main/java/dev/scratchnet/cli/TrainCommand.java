@@ -106,10 +106,7 @@ final class TrainCommand implements Callable<Integer> {
         OutputFiles.check("--save", modelPath);
         OutputFiles.check("--metrics", metrics);
         OutputFiles.check("--checkpoint", checkpoint);
-        DatasetStore.Loaded loaded;
-        try (WarmUp warmUp = cluster == null ? WarmUp.start(arch, setup.training(), threadCount) : null) {
-            loaded = data.load(datasetSpec, spec.commandLine().getErr()); // while the JIT compiles the kernels
-        }
+        DatasetStore.Loaded loaded = load(datasetSpec, setup, cluster == null, threadCount);
         checkShape(arch, loaded);
         Checkpoint.Loaded saved = resume == null ? null : Checkpoint.load(resume);
         heldOut = validation != null ? validation // else a resumed run's own split, as its own seed below
@@ -155,6 +152,21 @@ final class TrainCommand implements Callable<Integer> {
             board.close();
         }
         return 0;
+    }
+
+    /**
+     * The data set, loaded while a {@link WarmUp} gets the JIT's kernels ready for a run that trains {@code here}
+     * on {@code threads} threads (a Spark run trains elsewhere).
+     */
+    private DatasetStore.Loaded load(DatasetSpec datasetSpec, Preset setup, boolean here, int threads) {
+        WarmUp warmUp = here ? WarmUp.start(setup.architecture(), setup.training(), threads) : null;
+        try {
+            return data.load(datasetSpec, spec.commandLine().getErr());
+        } finally {
+            if (warmUp != null) {
+                warmUp.close();
+            }
+        }
     }
 
     /** The run as its model file and checkpoints record it: the setup, the seed, the split and any Spark workers. */

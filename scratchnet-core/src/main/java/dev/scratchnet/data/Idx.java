@@ -58,7 +58,11 @@ public final class Idx {
      */
     private static byte[] read(Path file) throws IOException {
         try (FileChannel channel = FileChannel.open(file)) {
-            byte[] bytes = new byte[(int) channel.size()];
+            long size = channel.size();
+            if (size == 0 || size > MAX_BYTES) { // not a regular file, or grown since it was measured
+                return Files.readAllBytes(file);
+            }
+            byte[] bytes = new byte[(int) size];
             ByteBuffer buffer = ByteBuffer.wrap(bytes);
             while (buffer.position() < bytes.length) {
                 buffer.limit(Math.min(bytes.length, buffer.position() + READ_CHUNK));
@@ -66,7 +70,7 @@ public final class Idx {
                     return Arrays.copyOf(bytes, buffer.position()); // cut short while read: parse names it
                 }
             }
-            return bytes;
+            return channel.read(ByteBuffer.allocate(1)) < 0 ? bytes : Files.readAllBytes(file); // grown meanwhile
         }
     }
 

@@ -421,7 +421,7 @@ final class VectorMatMul implements MatMul {
         float[] lanes = scratch.get().tile;
         int quadsTo = colFrom + (colTo - colFrom) / 4 * 4;
         int pairsTo = rowFrom + (rowTo - rowFrom) / 2 * 2;
-        for (int j = colFrom; j < quadsTo; j += 4) { // B's four rows stay in L1 while A's rows go past them
+        for (int j = colFrom; j < quadsTo; j += 4) { // B's four rows stay in L1 while A's go past (k up to ~3,000)
             for (int i = rowFrom; i < pairsTo; i += 2) {
                 dot2x4(a, b, c, i, j, n, k, lanes);
             }

@@ -16,14 +16,16 @@ import java.util.Random;
  * throwaway network of the run's architecture, with the run's configuration and thread count, on made-up
  * images, evaluating it after every short epoch, until {@link #close} is called. A run's first epoch otherwise
  * spends most of its time in kernels that the JIT has not yet compiled (book-ch1: 0.9-1.1 s against 0.11-0.12 s
- * for every later one; with the warm-up 0.7-0.9 s, and the whole run's wall time a median 4.56 s against 4.63 s
- * over eight alternating pairs, Temurin 25, 512-bit vectors).
+ * for every later one). The gain is small, since C2 itself is what the first epoch waits for: book-ch1's wall
+ * time a median 4.56 s against 4.63 s over eight alternating pairs (Temurin 25, 512-bit vectors).
  *
- * <p>It shares nothing with the run: its own network, data, generator and Compute, so the run's results are
- * the same with or without it. Dense networks of at most {@link #MAX_PARAMETERS} parameters only: a conv net's
- * epoch takes tens of seconds, beside which a warm-up gains nothing, and its evaluation buffers can take hundreds
- * of MB; a second copy of a large network would take heap the run may need. Whatever goes wrong in it, running
- * out of heap included, is dropped with everything it made: it only ever makes a run start sooner.
+ * <p>It shares no state with the run: its own network, data, generator and Compute, so the run's results are
+ * the same with or without it (it does share the cores and the heap, for the time the data takes to load).
+ * Dense networks of at most {@link #MAX_PARAMETERS} parameters and mini-batches of at most {@link #MAX_BATCH}
+ * only: a conv net's epoch takes tens of seconds, beside which a warm-up gains nothing, and its evaluation
+ * buffers can take hundreds of MB; a second copy of a large network or mini-batch would take heap the run may
+ * need. It stops after the mini-batch it is in when closed, and whatever goes wrong in it, running out of heap
+ * included, is dropped with everything it made.
  */
 public final class WarmUp implements AutoCloseable {
 
@@ -36,22 +38,29 @@ public final class WarmUp implements AutoCloseable {
 
     /** 4M parameters, 16 MB of weights (the default preset has 0.67M). */
     static final long MAX_PARAMETERS = 1L << 22;
+    /** The largest mini-batch it warms up for (the presets take 10 to 128). */
+    static final int MAX_BATCH = 256;
 
     private volatile boolean stop;
     /** The thread that warms up, or null for a network it leaves alone. */
     private final Thread thread;
 
-    private WarmUp(Architecture architecture, TrainConfig config, int threads) {
-        thread = architecture.convolutional() || architecture.parameterCount() > MAX_PARAMETERS ? null
-                : new Thread(() -> run(architecture, config, threads), "scratchnet-warm-up");
+    private WarmUp(Architecture architecture, TrainConfig config, int threads, boolean warm) {
+        thread = warm ? new Thread(() -> run(architecture, config, threads), "scratchnet-warm-up") : null;
     }
 
     /** Starts warming up for {@code config} on {@code architecture}, on {@code threads} threads (see above). */
     public static WarmUp start(Architecture architecture, TrainConfig config, int threads) {
-        WarmUp warmUp = new WarmUp(architecture, config, threads);
+        boolean small = !architecture.convolutional() && architecture.parameterCount() <= MAX_PARAMETERS
+                && config.batchSize() <= MAX_BATCH;
+        WarmUp warmUp = new WarmUp(architecture, config, threads, small);
         if (warmUp.thread != null) {
             warmUp.thread.setDaemon(true);
-            warmUp.thread.start();
+            try {
+                warmUp.thread.start();
+            } catch (OutOfMemoryError e) { // no thread to be had: the run goes on without one
+                return new WarmUp(architecture, config, threads, false);
+            }
         }
         return warmUp;
     }
@@ -69,10 +78,24 @@ public final class WarmUp implements AutoCloseable {
                     images(evaluated, rows, cols, architecture, random));
             Network network = Network.create(architecture, Init.defaultFor(architecture.activations().get(0)), random);
             Trainer trainer = new Trainer(network, config.withEpochs(Integer.MAX_VALUE), compute);
-            trainer.fit(splits, random, new TrainingListener() { }, () -> stop);
-        } catch (RuntimeException | OutOfMemoryError e) {
-            // a warm-up that fails (made-up labels can drive the cost to infinity, a small heap can run out) has
-            // done its part; what it made is garbage now
+            trainer.fit(splits, random, new TrainingListener() {
+                @Override
+                public void onBatch(int epoch, int done, int total) {
+                    if (stop) {
+                        throw new Stopped(); // right away, not after the epoch and its evaluation
+                    }
+                }
+            }, () -> stop);
+        } catch (Throwable e) { // a disposable thread's work: nothing it made is used
+            // stopped, or failed (made-up labels can drive the cost to infinity, a small heap can run out): it has
+            // done its part, and what it made is garbage now
+        }
+    }
+
+    /** Thrown from the warm-up's listener once it is closed. */
+    private static final class Stopped extends RuntimeException {
+        Stopped() {
+            super(null, null, false, false);
         }
     }
 
@@ -90,7 +113,7 @@ public final class WarmUp implements AutoCloseable {
         return Dataset.of("warm-up", rows, cols, pixels, labels, classes);
     }
 
-    /** Stops the warm-up after its current mini-batch or evaluation; does not wait for it. */
+    /** Stops the warm-up after its current mini-batch (or evaluation); does not wait for it. */
     @Override
     public void close() {
         stop = true;

@@ -215,6 +215,7 @@ class MatMulTest {
                 float[] d2 = startD.clone();
                 more.ab(g, b, d2, m, k, n, true);
                 assertThat(d2).as("ab on %d threads", more.threads()).containsExactly(d1);
+                assertThat(more.sharedWork()).as("products split on %d threads", more.threads()).isPositive();
             }
         }
     }

@@ -9,6 +9,9 @@ import dev.scratchnet.nn.Cost;
 import dev.scratchnet.nn.Network;
 import dev.scratchnet.nn.Parameter;
 import dev.scratchnet.tensor.Compute;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -49,16 +52,34 @@ class WarmUpTest {
     }
 
     @Test
-    void closeEndsItsThread() throws InterruptedException {
+    void closeEndsItsThreadAfterTheMiniBatchItIsIn() throws InterruptedException {
         Architecture bookCh1 = Architecture.parse("784,30,10", Activation.SIGMOID, Activation.SIGMOID);
         WarmUp warmUp = WarmUp.start(bookCh1, CONFIG, 1);
         assertThat(warmUp.running()).isTrue();
         warmUp.close();
-        assertThat(warmUp.ended(60_000)).isTrue();
+        assertThat(warmUp.ended(10_000)).isTrue();
     }
 
     @Test
-    void aConvNetOrALargeNetworkIsNotWarmedUp() throws InterruptedException {
+    void aWarmUpThatFailsEndsWithoutAWord() throws InterruptedException {
+        PrintStream err = System.err;
+        ByteArrayOutputStream said = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(said, true, StandardCharsets.UTF_8));
+        try {
+            // η so large that the made-up run's cost overflows: the trainer stops it with an exception
+            TrainConfig diverging = new TrainConfig(3, 10, Float.MAX_VALUE, Cost.CROSS_ENTROPY);
+            Architecture tiny = Architecture.parse("16,8,10", Activation.RELU, Activation.SOFTMAX);
+            WarmUp warmUp = WarmUp.start(tiny, diverging, 1);
+            assertThat(warmUp.ended(60_000)).as("ended by itself, not closed").isTrue();
+            warmUp.close();
+        } finally {
+            System.setErr(err);
+        }
+        assertThat(said.toString(StandardCharsets.UTF_8)).isEmpty();
+    }
+
+    @Test
+    void aConvNetALargeNetworkOrALargeMiniBatchIsNotWarmedUp() throws InterruptedException {
         Architecture conv = Architecture.parse("1x28x28,conv5x5:4,maxpool2,10", Activation.RELU, Activation.SOFTMAX);
         Architecture large = Architecture.parse("784,3000,3000,10", Activation.SIGMOID, Activation.SOFTMAX);
         assertThat(large.parameterCount()).isGreaterThan(WarmUp.MAX_PARAMETERS);
@@ -67,6 +88,10 @@ class WarmUpTest {
                 assertThat(warmUp.running()).as(left.text()).isFalse();
                 assertThat(warmUp.ended(0)).isTrue();
             }
+        }
+        Architecture small = Architecture.parse("784,30,10", Activation.SIGMOID, Activation.SIGMOID);
+        try (WarmUp warmUp = WarmUp.start(small, CONFIG.withBatchSize(WarmUp.MAX_BATCH + 1), 1)) {
+            assertThat(warmUp.running()).as("a mini-batch of %d", WarmUp.MAX_BATCH + 1).isFalse();
         }
     }
 }
