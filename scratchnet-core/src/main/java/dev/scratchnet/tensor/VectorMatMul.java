@@ -53,7 +53,7 @@ final class VectorMatMul implements MatMul {
     private static final int DOTS_MIN_K = 2048;
     /**
      * A weight gradient added into C (plain SGD's w −= (η/m)·δᵀ·x) at most this deep (a mini-batch of 10 or
-     * 16) goes through {@link #tile3Add}.
+     * 16) goes through {@link #tile4Add} and {@link #tile3Add}.
      */
     private static final int ADD_IN_TILE_MAX_K = 16;
 
@@ -170,10 +170,14 @@ final class VectorMatMul implements MatMul {
                     merge(tile, 6, c, c0, i, j, width, crs, alpha, add);
                 }
             }
-            if (width == NR && add && ars == 1 && kc <= ADD_IN_TILE_MAX_K) { // see tile3Add
+            if (width == NR && add && ars == 1 && kc <= ADD_IN_TILE_MAX_K) { // see tile4Add
+                for (int end = i0 + 4 * fourRowAddTiles(i1 - i0); i < end; i += 4) {
+                    tile4Add(a, i + p0 * aps, aps, packedB, bi, kc, c, c0 + i * crs + j, crs, alpha);
+                }
                 for (; i + 3 <= i1; i += 3) {
                     tile3Add(a, i + p0 * aps, aps, packedB, bi, kc, c, c0 + i * crs + j, crs, alpha);
                 }
+                sixes = 0; // the rows left, one or two, go to the 1-row tile
             }
             for (int end = i0 + 6 * sixes; i < end; i += 6) {
                 if (width == NR && !add && alpha == 1f && ars == 1) { // see tile6
@@ -202,6 +206,19 @@ final class VectorMatMul implements MatMul {
     static int sixRowTiles(int rows) {
         int sixes = rows / 6, rest = rows % 6;
         return (rest == 2 || rest == 3) && sixes > 0 ? sixes - 1 : sixes;
+    }
+
+    /**
+     * How many 4-row tiles {@link #tile4Add} runs down {@code rows} rows before {@link #tile3Add}: all that
+     * fit, except that one or two rows left over become three 3-row tiles or two (13 rows: one 4-row tile and
+     * three 3-row ones; 30: six and two), which leaves a 1-row tile only below 3 rows and at 5.
+     */
+    static int fourRowAddTiles(int rows) {
+        int fours = rows / 4, rest = rows % 4;
+        if (rest == 1 && fours >= 2) {
+            return fours - 2;
+        }
+        return rest == 2 && fours >= 1 ? fours - 1 : fours;
     }
 
     /**
@@ -300,12 +317,12 @@ final class VectorMatMul implements MatMul {
 
     /**
      * C += α·(three rows of A times one packed panel), A read down its columns (a[ai + r + p·ps]): six
-     * accumulators, then α·sum + C straight from the registers, the very operations of {@link #merge}. Three
-     * rows, not six, keep the method about 35 vector operations, inside C2's node budget (see {@link #tile6}).
-     * When k is a mini-batch of 10, adding into C costs about as much as the sums, and skipping the tile
-     * buffer's round trip paid: [784,100,10] at mini-batch 10 trained 20,000 examples in 100 against 128 ms
-     * and 102 against 122 ms (two JVMs, each alternating both builds; Zen 5, 512 bits), book-ch1 5-8% faster.
-     * At 32 and 128 deep, B reloaded for every three rows instead of six cost more than it saved.
+     * accumulators, then α·sum + C straight from the registers, the very operations of {@link #merge}. When k
+     * is a mini-batch of 10, adding into C costs about as much as the sums, and skipping the tile buffer's
+     * round trip paid: [784,100,10] at mini-batch 10 trained 20,000 examples in 100 against 128 ms and 102
+     * against 122 ms (two JVMs, each alternating both builds; Zen 5, 512 bits), book-ch1 5-8% faster. At 32
+     * and 128 deep, B reloaded for every three rows instead of six cost more than it saved. It now takes the
+     * rows that {@link #tile4Add}'s leave in threes.
      */
     private static void tile3Add(float[] a, int ai, int ps, float[] bp, int bi, int kc, float[] c, int ci, int crs,
                                  float alpha) {
@@ -328,6 +345,42 @@ final class VectorMatMul implements MatMul {
         ci += crs;
         c20.mul(alpha).add(FloatVector.fromArray(S, c, ci)).intoArray(c, ci);
         c21.mul(alpha).add(FloatVector.fromArray(S, c, ci + L)).intoArray(c, ci + L);
+    }
+
+    /**
+     * {@link #tile3Add} for four rows: eight accumulators, so that each packed vector of B loaded serves eight
+     * multiply-adds instead of six, and eight independent sums hide the multiply-add's latency over the ten
+     * steps of a mini-batch of 10. About 46 vector operations; six rows (twelve accumulators, about 70) were
+     * faster still but past the size at which C2 has boxed vectors on JDK 17 (see {@link #tile6}). The
+     * weight gradient of [784,100,10] at mini-batch 10, one thread: see docs/backpropagation.md.
+     */
+    private static void tile4Add(float[] a, int ai, int ps, float[] bp, int bi, int kc, float[] c, int ci, int crs,
+                                 float alpha) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+        FloatVector c30 = c00, c31 = c00;
+        for (int end = bi + kc * NR; bi < end; bi += NR, ai += ps) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector x = FloatVector.broadcast(S, a[ai]);
+            c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
+        }
+        c00.mul(alpha).add(FloatVector.fromArray(S, c, ci)).intoArray(c, ci);
+        c01.mul(alpha).add(FloatVector.fromArray(S, c, ci + L)).intoArray(c, ci + L);
+        ci += crs;
+        c10.mul(alpha).add(FloatVector.fromArray(S, c, ci)).intoArray(c, ci);
+        c11.mul(alpha).add(FloatVector.fromArray(S, c, ci + L)).intoArray(c, ci + L);
+        ci += crs;
+        c20.mul(alpha).add(FloatVector.fromArray(S, c, ci)).intoArray(c, ci);
+        c21.mul(alpha).add(FloatVector.fromArray(S, c, ci + L)).intoArray(c, ci + L);
+        ci += crs;
+        c30.mul(alpha).add(FloatVector.fromArray(S, c, ci)).intoArray(c, ci);
+        c31.mul(alpha).add(FloatVector.fromArray(S, c, ci + L)).intoArray(c, ci + L);
     }
 
     /** {@link #tile6} for the first L columns of the panel alone: the same sums, half the multiply-adds. */
@@ -386,7 +439,7 @@ final class VectorMatMul implements MatMul {
 
     /** One thread's packing buffers. */
     private static final class Scratch {
-        final float[] tile = new float[6 * NR];
+        final float[] tile = new float[20 * L];
         private float[] packedB = new float[0];
         private float[] part = new float[0];
 
@@ -420,9 +473,13 @@ final class VectorMatMul implements MatMul {
         }
         float[] lanes = scratch.get().tile;
         int quadsTo = colFrom + (colTo - colFrom) / 4 * 4;
-        int pairsTo = rowFrom + (rowTo - rowFrom) / 2 * 2;
+        int fivesTo = rowFrom + (rowTo - rowFrom) / 5 * 5;
+        int pairsTo = fivesTo + (rowTo - fivesTo) / 2 * 2;
         for (int j = colFrom; j < quadsTo; j += 4) { // B's four rows stay in L1 while A's go past (k up to ~3,000)
-            for (int i = rowFrom; i < pairsTo; i += 2) {
+            for (int i = rowFrom; i < fivesTo; i += 5) {
+                dot5x4(a, b, c, i, j, n, k, lanes);
+            }
+            for (int i = fivesTo; i < pairsTo; i += 2) {
                 dot2x4(a, b, c, i, j, n, k, lanes);
             }
         }
@@ -462,6 +519,52 @@ final class VectorMatMul implements MatMul {
         s4.intoArray(lanes, 4 * L);
         for (int r = 0, ai = a0; r < 5; r++, ai += k) {
             c[(i + r) * n + j] = tail(a, ai, b, bj, kVec, k, sumLanes(lanes, r * L));
+        }
+    }
+
+    /**
+     * Twenty dot products: rows i..i+4 of A with rows j..j+3 of B. Each step of p loads nine vectors for
+     * twenty multiply-adds (dot2x4: six for eight), so the loop is bound by the multiply-adds rather than by
+     * the loads; 20 accumulators, 4 rows of B and one of A fit AVX-512's 32 registers. Each sum is taken lane
+     * by lane in the order of p and its lanes added in index order, as in {@link #dot2x4}, so the bits are
+     * the same whichever of the two computes an element.
+     */
+    private static void dot5x4(float[] a, float[] b, float[] c, int i, int j, int n, int k, float[] lanes) {
+        int kVec = k - k % L;
+        int a0 = i * k, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k, a4 = a3 + k;
+        int b0 = j * k, b1 = b0 + k, b2 = b1 + k, b3 = b2 + k;
+        FloatVector s00 = FloatVector.zero(S), s01 = s00, s02 = s00, s03 = s00;
+        FloatVector s10 = s00, s11 = s00, s12 = s00, s13 = s00;
+        FloatVector s20 = s00, s21 = s00, s22 = s00, s23 = s00;
+        FloatVector s30 = s00, s31 = s00, s32 = s00, s33 = s00;
+        FloatVector s40 = s00, s41 = s00, s42 = s00, s43 = s00;
+        for (int p = 0; p < kVec; p += L) {
+            FloatVector w0 = FloatVector.fromArray(S, b, b0 + p);
+            FloatVector w1 = FloatVector.fromArray(S, b, b1 + p);
+            FloatVector w2 = FloatVector.fromArray(S, b, b2 + p);
+            FloatVector w3 = FloatVector.fromArray(S, b, b3 + p);
+            FloatVector x = FloatVector.fromArray(S, a, a0 + p);
+            s00 = x.fma(w0, s00); s01 = x.fma(w1, s01); s02 = x.fma(w2, s02); s03 = x.fma(w3, s03);
+            x = FloatVector.fromArray(S, a, a1 + p);
+            s10 = x.fma(w0, s10); s11 = x.fma(w1, s11); s12 = x.fma(w2, s12); s13 = x.fma(w3, s13);
+            x = FloatVector.fromArray(S, a, a2 + p);
+            s20 = x.fma(w0, s20); s21 = x.fma(w1, s21); s22 = x.fma(w2, s22); s23 = x.fma(w3, s23);
+            x = FloatVector.fromArray(S, a, a3 + p);
+            s30 = x.fma(w0, s30); s31 = x.fma(w1, s31); s32 = x.fma(w2, s32); s33 = x.fma(w3, s33);
+            x = FloatVector.fromArray(S, a, a4 + p);
+            s40 = x.fma(w0, s40); s41 = x.fma(w1, s41); s42 = x.fma(w2, s42); s43 = x.fma(w3, s43);
+        }
+        s00.intoArray(lanes, 0); s01.intoArray(lanes, L); s02.intoArray(lanes, 2 * L); s03.intoArray(lanes, 3 * L);
+        s10.intoArray(lanes, 4 * L); s11.intoArray(lanes, 5 * L); s12.intoArray(lanes, 6 * L); s13.intoArray(lanes, 7 * L);
+        s20.intoArray(lanes, 8 * L); s21.intoArray(lanes, 9 * L); s22.intoArray(lanes, 10 * L); s23.intoArray(lanes, 11 * L);
+        s30.intoArray(lanes, 12 * L); s31.intoArray(lanes, 13 * L); s32.intoArray(lanes, 14 * L); s33.intoArray(lanes, 15 * L);
+        s40.intoArray(lanes, 16 * L); s41.intoArray(lanes, 17 * L); s42.intoArray(lanes, 18 * L); s43.intoArray(lanes, 19 * L);
+        for (int r = 0; r < 5; r++) {
+            int ar = a0 + r * k, cr = (i + r) * n + j, l = 4 * r * L;
+            c[cr] = tail(a, ar, b, b0, kVec, k, sumLanes(lanes, l));
+            c[cr + 1] = tail(a, ar, b, b1, kVec, k, sumLanes(lanes, l + L));
+            c[cr + 2] = tail(a, ar, b, b2, kVec, k, sumLanes(lanes, l + 2 * L));
+            c[cr + 3] = tail(a, ar, b, b3, kVec, k, sumLanes(lanes, l + 3 * L));
         }
     }
 
