@@ -11,8 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
  * broadcast, B loaded, fused multiply-add) runs down the block, and its sums are added into C. Tiles of 4
  * and 1 rows finish the rows that 6-row tiles leave ({@link #sixRowTiles}).
  *
- * <p>A·Bᵀ products of few rows (a mini-batch of 10) instead take dot products along k in 2 × 4 tiles (and
- * 5 × 1 down the columns left over), which need no packing: at those sizes packing B would cost more than
+ * <p>A·Bᵀ products of few rows (a mini-batch of 10) instead take dot products along k in 5 × 4 tiles (at 512
+ * bits), then 2 × 4 (and 5 × 1 down the columns left over), which need no packing: at those sizes packing B would cost more than
  * the product. Each dot product has one accumulator whatever tile it falls in, so every element is summed
  * in the same order however a product is split, and results do not depend on the thread count.
  *
@@ -53,9 +53,14 @@ final class VectorMatMul implements MatMul {
     private static final int DOTS_MIN_K = 2048;
     /**
      * A weight gradient added into C (plain SGD's w −= (η/m)·δᵀ·x) at most this deep (a mini-batch of 10 or
-     * 16) goes through {@link #tile4Add} and {@link #tile3Add}.
+     * 16) goes through {@link #tile4Add}.
      */
     private static final int ADD_IN_TILE_MAX_K = 16;
+    /**
+     * {@link #dot5x4} keeps 25 vectors live: AVX-512 has 32 registers, AVX2 16, so at 256 bits the dot
+     * products stay in 2 × 4 tiles (the same sums either way; only 512 bits was timed).
+     */
+    private static final int FIVE_ROW_DOTS_MIN_LANES = 16;
 
     private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
 
@@ -171,13 +176,10 @@ final class VectorMatMul implements MatMul {
                 }
             }
             if (width == NR && add && ars == 1 && kc <= ADD_IN_TILE_MAX_K) { // see tile4Add
-                for (int end = i0 + 4 * fourRowAddTiles(i1 - i0); i < end; i += 4) {
+                for (; i + 4 <= i1; i += 4) {
                     tile4Add(a, i + p0 * aps, aps, packedB, bi, kc, c, c0 + i * crs + j, crs, alpha);
                 }
-                for (; i + 3 <= i1; i += 3) {
-                    tile3Add(a, i + p0 * aps, aps, packedB, bi, kc, c, c0 + i * crs + j, crs, alpha);
-                }
-                sixes = 0; // the rows left, one or two, go to the 1-row tile
+                sixes = 0; // the rows left, up to three, go to the 1-row tile
             }
             for (int end = i0 + 6 * sixes; i < end; i += 6) {
                 if (width == NR && !add && alpha == 1f && ars == 1) { // see tile6
@@ -206,19 +208,6 @@ final class VectorMatMul implements MatMul {
     static int sixRowTiles(int rows) {
         int sixes = rows / 6, rest = rows % 6;
         return (rest == 2 || rest == 3) && sixes > 0 ? sixes - 1 : sixes;
-    }
-
-    /**
-     * How many 4-row tiles {@link #tile4Add} runs down {@code rows} rows before {@link #tile3Add}: all that
-     * fit, except that one or two rows left over become three 3-row tiles or two (13 rows: one 4-row tile and
-     * three 3-row ones; 30: six and two), which leaves a 1-row tile only below 3 rows and at 5.
-     */
-    static int fourRowAddTiles(int rows) {
-        int fours = rows / 4, rest = rows % 4;
-        if (rest == 1 && fours >= 2) {
-            return fours - 2;
-        }
-        return rest == 2 && fours >= 1 ? fours - 1 : fours;
     }
 
     /**
@@ -316,43 +305,16 @@ final class VectorMatMul implements MatMul {
     }
 
     /**
-     * C += α·(three rows of A times one packed panel), A read down its columns (a[ai + r + p·ps]): six
+     * C += α·(four rows of A times one packed panel), A read down its columns (a[ai + r + p·ps]): eight
      * accumulators, then α·sum + C straight from the registers, the very operations of {@link #merge}. When k
      * is a mini-batch of 10, adding into C costs about as much as the sums, and skipping the tile buffer's
-     * round trip paid: [784,100,10] at mini-batch 10 trained 20,000 examples in 100 against 128 ms and 102
-     * against 122 ms (two JVMs, each alternating both builds; Zen 5, 512 bits), book-ch1 5-8% faster. At 32
-     * and 128 deep, B reloaded for every three rows instead of six cost more than it saved. It now takes the
-     * rows that {@link #tile4Add}'s leave in threes.
-     */
-    private static void tile3Add(float[] a, int ai, int ps, float[] bp, int bi, int kc, float[] c, int ci, int crs,
-                                 float alpha) {
-        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
-        for (int end = bi + kc * NR; bi < end; bi += NR, ai += ps) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
-            FloatVector x = FloatVector.broadcast(S, a[ai]);
-            c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(S, a[ai + 1]);
-            c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(S, a[ai + 2]);
-            c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
-        }
-        c00.mul(alpha).add(FloatVector.fromArray(S, c, ci)).intoArray(c, ci);
-        c01.mul(alpha).add(FloatVector.fromArray(S, c, ci + L)).intoArray(c, ci + L);
-        ci += crs;
-        c10.mul(alpha).add(FloatVector.fromArray(S, c, ci)).intoArray(c, ci);
-        c11.mul(alpha).add(FloatVector.fromArray(S, c, ci + L)).intoArray(c, ci + L);
-        ci += crs;
-        c20.mul(alpha).add(FloatVector.fromArray(S, c, ci)).intoArray(c, ci);
-        c21.mul(alpha).add(FloatVector.fromArray(S, c, ci + L)).intoArray(c, ci + L);
-    }
-
-    /**
-     * {@link #tile3Add} for four rows: eight accumulators, so that each packed vector of B loaded serves eight
-     * multiply-adds instead of six, and eight independent sums hide the multiply-add's latency over the ten
-     * steps of a mini-batch of 10. About 46 vector operations; six rows (twelve accumulators, about 70) were
-     * faster still but past the size at which C2 has boxed vectors on JDK 17 (see {@link #tile6}). The
-     * weight gradient of [784,100,10] at mini-batch 10, one thread: see docs/backpropagation.md.
+     * round trip paid (with three rows at first: [784,100,10] at mini-batch 10 trained 20,000 examples in 100
+     * against 128 ms and 102 against 122 ms; Zen 5, 512 bits). Four rows, not three: each packed vector of B
+     * loaded serves eight multiply-adds instead of six, and eight independent sums hide the multiply-add's
+     * latency over the ten steps of k (docs/backpropagation.md, "The products"). About 46 vector operations;
+     * six rows (twelve accumulators, about 70) were faster still but past the size at which C2 has boxed
+     * vectors on JDK 17 (see {@link #tile6}). At 32 and 128 deep, B reloaded for every few rows cost more than
+     * the buffer saved.
      */
     private static void tile4Add(float[] a, int ai, int ps, float[] bp, int bi, int kc, float[] c, int ci, int crs,
                                  float alpha) {
@@ -473,7 +435,7 @@ final class VectorMatMul implements MatMul {
         }
         float[] lanes = scratch.get().tile;
         int quadsTo = colFrom + (colTo - colFrom) / 4 * 4;
-        int fivesTo = rowFrom + (rowTo - rowFrom) / 5 * 5;
+        int fivesTo = L >= FIVE_ROW_DOTS_MIN_LANES ? rowFrom + (rowTo - rowFrom) / 5 * 5 : rowFrom;
         int pairsTo = fivesTo + (rowTo - fivesTo) / 2 * 2;
         for (int j = colFrom; j < quadsTo; j += 4) { // B's four rows stay in L1 while A's go past (k up to ~3,000)
             for (int i = rowFrom; i < fivesTo; i += 5) {

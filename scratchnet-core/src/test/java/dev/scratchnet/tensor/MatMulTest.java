@@ -156,6 +156,31 @@ class MatMulTest {
     }
 
     @Test
+    void anyRowRangeOfAShallowWeightGradientHasTheWholeProductsBits() {
+        // Plain SGD's step at a mini-batch of 10 or 16 (k <= 16, added into W): a range of rows that starts and
+        // ends anywhere puts a row in a 4-row tile in one product and in a 1-row tile in another, or past a
+        // block of 96 rows; every element must still be summed, scaled and added in the same order.
+        Random random = new Random(14);
+        for (int[] s : new int[][] {{30, 784, 10}, {100, 70, 16}, {13, 40, 10}}) {
+            int m = s[0], n = s[1], k = s[2];
+            float[] a = random(random, k * m), b = random(random, k * n), start = random(random, m * n);
+            float[] whole = start.clone();
+            fast.atb(a, b, whole, 0, m, m, n, k, -0.25f, true);
+            for (int[] rows : new int[][] {{1, m}, {0, m - 3}, {2, m - 1}, {m / 2 + 1, m}, {5, 6}}) {
+                float[] part = start.clone();
+                fast.atb(a, b, part, rows[0], rows[1], m, n, k, -0.25f, true);
+                for (int i = 0; i < m; i++) {
+                    boolean inside = i >= rows[0] && i < rows[1];
+                    for (int j = 0; j < n; j++) {
+                        assertThat(part[i * n + j]).as("atb %dx%dx%d rows %d..%d at (%d, %d)", m, n, k, rows[0],
+                                rows[1], i, j).isEqualTo(inside ? whole[i * n + j] : start[i * n + j]);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void anyColumnRangeOfAnAtBProductHasTheWholeProductsBits() {
         // The column items of a weight gradient: every element summed, scaled and added as by atb.
         Random random = new Random(13);
