@@ -18,8 +18,8 @@ import java.util.function.LongSupplier;
  * jars swapped ({@code bench/paired.sh} does both).
  *
  * <p>Usage: {@code java -cp scratchnet-bench/target/classes dev.scratchnet.bench.PairedRounds A.jar B.jar
- * [rounds] [plain|PRESET] [mini-batch: 10 for plain, else the preset's] [threads]}, the jars being {@code scratchnet.jar}
- * builds (the command line's, which holds the core library), MNIST already fetched.
+ * [rounds] [plain|PRESET] [mini-batch: 10 for plain, else the preset's] [threads]}, the jars being
+ * {@code scratchnet.jar} builds (the command line's, which holds the core library), MNIST already fetched.
  */
 public final class PairedRounds {
 

@@ -12,8 +12,8 @@ import jdk.incubator.vector.VectorSpecies;
  * and 1 rows finish the rows that 6-row tiles leave ({@link #sixRowTiles}).
  *
  * <p>A·Bᵀ products of few rows (a mini-batch of 10) instead take dot products along k in 5 × 4 tiles (at 512
- * bits), then 2 × 4 (and 5 × 1 down the columns left over), which need no packing: at those sizes packing B would cost more than
- * the product. Each dot product has one accumulator whatever tile it falls in, so every element is summed
+ * bits), then 2 × 4 (and 5 × 1 down the columns left over), which need no packing: at those sizes packing B
+ * would cost more than the product. Each dot product has one accumulator whatever tile it falls in, so every element is summed
  * in the same order however a product is split, and results do not depend on the thread count.
  *
  * <p>Only {@link Compute} loads this class, and only when the {@code jdk.incubator.vector} module is present.
@@ -516,11 +516,16 @@ final class VectorMatMul implements MatMul {
             x = FloatVector.fromArray(S, a, a4 + p);
             s40 = x.fma(w0, s40); s41 = x.fma(w1, s41); s42 = x.fma(w2, s42); s43 = x.fma(w3, s43);
         }
-        s00.intoArray(lanes, 0); s01.intoArray(lanes, L); s02.intoArray(lanes, 2 * L); s03.intoArray(lanes, 3 * L);
-        s10.intoArray(lanes, 4 * L); s11.intoArray(lanes, 5 * L); s12.intoArray(lanes, 6 * L); s13.intoArray(lanes, 7 * L);
-        s20.intoArray(lanes, 8 * L); s21.intoArray(lanes, 9 * L); s22.intoArray(lanes, 10 * L); s23.intoArray(lanes, 11 * L);
-        s30.intoArray(lanes, 12 * L); s31.intoArray(lanes, 13 * L); s32.intoArray(lanes, 14 * L); s33.intoArray(lanes, 15 * L);
-        s40.intoArray(lanes, 16 * L); s41.intoArray(lanes, 17 * L); s42.intoArray(lanes, 18 * L); s43.intoArray(lanes, 19 * L);
+        s00.intoArray(lanes, 0); s01.intoArray(lanes, L);
+        s02.intoArray(lanes, 2 * L); s03.intoArray(lanes, 3 * L);
+        s10.intoArray(lanes, 4 * L); s11.intoArray(lanes, 5 * L);
+        s12.intoArray(lanes, 6 * L); s13.intoArray(lanes, 7 * L);
+        s20.intoArray(lanes, 8 * L); s21.intoArray(lanes, 9 * L);
+        s22.intoArray(lanes, 10 * L); s23.intoArray(lanes, 11 * L);
+        s30.intoArray(lanes, 12 * L); s31.intoArray(lanes, 13 * L);
+        s32.intoArray(lanes, 14 * L); s33.intoArray(lanes, 15 * L);
+        s40.intoArray(lanes, 16 * L); s41.intoArray(lanes, 17 * L);
+        s42.intoArray(lanes, 18 * L); s43.intoArray(lanes, 19 * L);
         for (int r = 0; r < 5; r++) {
             int ar = a0 + r * k, cr = (i + r) * n + j, l = 4 * r * L;
             c[cr] = tail(a, ar, b, b0, kVec, k, sumLanes(lanes, l));
