@@ -32,6 +32,13 @@ final class VectorMatMul implements MatMul {
     private static final int KC = 256;
     /** Rows of A one pass over a block of packed B covers (so they stay in the level-2 cache). */
     private static final int MC = 96;
+    /**
+     * A product deeper than {@value #KC} adds each block's sums into C; where C is larger than the level-2
+     * cache, it came back from the level-3 cache (shared with the machine's other tenants) once per block. So
+     * such a product goes a stretch of columns at a time, all of k for each, the stretch of C this small,
+     * so that it stays in the level-2 cache between blocks. Each element's sums are the same, in the same order.
+     */
+    private static final int C_CHUNK_BYTES = 512 * 1024;
     /** A·Bᵀ with fewer rows than this uses dot products (no packing). */
     private static final int PACK_MIN_ROWS = 16;
     /**
@@ -143,21 +150,32 @@ final class VectorMatMul implements MatMul {
                             int rowFrom, int rowTo, int colFrom, int colTo, int k, float alpha, boolean accumulate,
                             Compute.Parts done) {
         int blocks = (k + KC - 1) / KC;
-        int panels = (colTo - colFrom + NR - 1) / NR;
+        int chunk = done == null && blocks > 1 ? columnChunk(rowTo - rowFrom) : colTo - colFrom;
         Scratch s = scratch.get();
-        for (int block = 0; block < blocks; block++) {
-            int p0 = k * block / blocks, kc = k * (block + 1) / blocks - p0;
-            float[] packedB = s.packedB(panels * NR * kc);
-            packB(b, bps, bjs, p0, kc, colFrom, colTo, packedB);
-            boolean add = accumulate || block > 0;
-            for (int i0 = rowFrom; i0 < rowTo; i0 += MC) {
-                int i1 = Math.min(rowTo, i0 + MC);
-                rowBlock(a, ars, aps, packedB, p0, kc, c, c0, crs, i0, i1, colFrom, colTo, alpha, add, s.tile);
-                if (done != null && block == blocks - 1) {
-                    Compute.runHere(done, c0 + i0 * crs, c0 + i1 * crs);
+        for (int j0 = colFrom; j0 < colTo; j0 += chunk) {
+            int j1 = Math.min(colTo, j0 + chunk), panels = (j1 - j0 + NR - 1) / NR;
+            for (int block = 0; block < blocks; block++) {
+                int p0 = k * block / blocks, kc = k * (block + 1) / blocks - p0;
+                float[] packedB = s.packedB(panels * NR * kc);
+                packB(b, bps, bjs, p0, kc, j0, j1, packedB);
+                boolean add = accumulate || block > 0;
+                for (int i0 = rowFrom; i0 < rowTo; i0 += MC) {
+                    int i1 = Math.min(rowTo, i0 + MC);
+                    rowBlock(a, ars, aps, packedB, p0, kc, c, c0, crs, i0, i1, j0, j1, alpha, add, s.tile);
+                    if (done != null && block == blocks - 1) {
+                        Compute.runHere(done, c0 + i0 * crs, c0 + i1 * crs);
+                    }
                 }
             }
         }
+    }
+
+    /**
+     * Columns of C per pass over all of k: as many whole panels as keep that stretch of C, rows × columns,
+     * within {@value #C_CHUNK_BYTES}, at least one.
+     */
+    private static int columnChunk(int rows) {
+        return Math.max(1, C_CHUNK_BYTES / (Float.BYTES * NR * Math.max(1, rows))) * NR;
     }
 
     /** The rows [i0, i1) of one block of k (from p0, kc deep) against every packed panel of B. */

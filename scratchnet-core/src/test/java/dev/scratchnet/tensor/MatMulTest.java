@@ -135,9 +135,11 @@ class MatMulTest {
 
     @Test
     void anyColumnRangeOfAnABProductHasTheWholeProductsBits() {
-        // The column split of few-row products (a convolution's W · cols): every element summed as by ab.
+        // The column split of few-row products (a convolution's W · cols), and the column stretches that a
+        // product of many rows and more than one block of k goes in (2200 × 100 × 300): every element summed as
+        // by ab.
         Random random = new Random(12);
-        for (int[] s : new int[][] {{20, 5760, 25}, {40, 640, 500}, {7, 100, 300}, {3, 37, 13}}) {
+        for (int[] s : new int[][] {{20, 5760, 25}, {40, 640, 500}, {7, 100, 300}, {3, 37, 13}, {2200, 100, 300}}) {
             int m = s[0], n = s[1], k = s[2];
             float[] a = random(random, m * k), b = random(random, k * n), whole = new float[m * n];
             fast.ab(a, b, whole, 0, m, n, k, false);
