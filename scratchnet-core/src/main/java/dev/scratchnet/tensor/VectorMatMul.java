@@ -324,8 +324,8 @@ final class VectorMatMul implements MatMul {
 
     /**
      * C += α·(four rows of A times one packed panel), for {@code quads} fours of rows one after the other, A
-     * read down its columns (a[ai + r + p·ps]): eight
-     * accumulators, then α·sum + C straight from the registers, the very operations of {@link #merge}. When k
+     * read down its columns (a[ai + r + p·ps]): eight accumulators, then α·sum + C straight from the registers,
+     * the very operations of {@link #merge}. When k
      * is a mini-batch of 10, adding into C costs about as much as the sums, and skipping the tile buffer's
      * round trip paid (with three rows at first: [784,100,10] at mini-batch 10 trained 20,000 examples in 100
      * against 128 ms and 102 against 122 ms; Zen 5, 512 bits). Four rows, not three: each packed vector of B
@@ -334,8 +334,8 @@ final class VectorMatMul implements MatMul {
      * six rows (twelve accumulators, about 70) were faster still but past the size at which C2 has boxed
      * vectors on JDK 17 (see {@link #tile6}). At 32 and 128 deep, B reloaded for every few rows cost more than
      * the buffer saved. One call runs {@code quads} such tiles down the panel: at ten steps of k a tile is
-     * about as short as the call that starts it ([784,100,10] at mini-batch 10: rounds 0.97 and 0.92 of the time
-     * with a call per tile, Zen 5, 512 bits).
+     * about as short as the call that starts it ([784,100,10] at mini-batch 10 trained its rounds in 0.97 and
+     * 0.92 of the time it took with a call per tile; Zen 5, 512 bits).
      */
     private static void tile4Add(float[] a, int ai, int ps, float[] bp, int bi, int kc, float[] c, int ci, int crs,
                                  float alpha, int quads) {
