@@ -6,15 +6,16 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * A matrix-multiply kernel and the fixed pool of threads that shares large products.
  *
- * <p>A product large enough to pay for the hand-off is shared. An A·B (BP2, a 1024³ product), a packed A·Bᵀ of fewer
- * than 256 rows (a mini-batch's forward pass at 128 by a layer of 512) and an Aᵀ·B (a conv layer's Wᵀ·δ), when C has
- * at least 64 columns, go out in items of whole packed panels of columns, each thread taking the next item not yet
+ * <p>A product large enough to pay for the hand-off is shared. An A·B or a packed A·Bᵀ of fewer than 256 rows (a
+ * mini-batch's forward pass at 128 by a layer of 512, BP2), an A·B of at least 256 columns (a 1024³ product) and an
+ * Aᵀ·B (a conv layer's Wᵀ·δ), when C has at least 64 columns, go out in items of whole packed panels of columns, each thread taking the next item not yet
  * taken and packing only its own columns of B. Other products are split into one part per thread: by columns (on
  * multiples of 4) for an A·Bᵀ of too few rows to pack, one of many more columns than rows (the forward pass at
  * mini-batch 32, x·Wᵀ with W of 512 rows) and an A·B of few rows; by rows otherwise, which includes a mini-batch's
  * A·Bᵀ computed as Cᵀ = B·Aᵀ so that its examples fill whole panels ({@link #abtSwapsForPanels}: x·Wᵀ at mini-batch
  * 128 with 100 neurons). A dense layer's weight gradient ({@link #weightGradient}) is split by rows at the boundaries
- * of its forward product's columns (in column items where that product is split by examples): each thread reads in the
+ * of its forward product's columns (in column items where that product is split by examples, unless it hands its
+ * rows to an optimizer's update): each thread reads in the
  * forward pass at mini-batch 10 or 32 the rows of W that it updated in the last step, still in its core's cache
  * (unless the caller took over a late worker's part); with column items they crossed from one core to the other on
  * every step. Small products (such as those of a mini-batch of 10's output layer) stay on the calling thread. The
@@ -50,9 +51,10 @@ public final class Compute implements AutoCloseable {
      */
     static final int COLUMN_SPLIT_ROWS = 64;
     /**
-     * Packed A·Bᵀ products shared by the pool with fewer rows than this go out in column items (but not one
-     * that {@link #abtByColumnParts} splits in one part per thread, nor one that {@link #abtSwapsForPanels}
-     * computes transposed and splits by rows), as A·B and Aᵀ·B products of any height do.
+     * A·B and packed A·Bᵀ products shared by the pool with fewer rows than this go out in column items (but
+     * not an A·Bᵀ that {@link #abtByColumnParts} splits in one part per thread, nor one that
+     * {@link #abtSwapsForPanels} computes transposed and splits by rows), as do A·B products with at least this
+     * many columns and Aᵀ·B products of any height.
      */
     static final int COLUMN_ITEMS_BELOW_ROWS = 256;
     /** Column items are multiples of this many columns: whole packed panels at 256 and 512 bits (NR = 16, 32). */
@@ -242,18 +244,18 @@ public final class Compute implements AutoCloseable {
     /**
      * Whether a shared product goes out in column items (each thread taking the next range of columns of C
      * not yet taken, and packing only those columns of B) rather than one range of rows or columns per
-     * thread: A·B products (BP2, a conv layer's W · cols), packed A·Bᵀ products of few rows (a mini-batch's
-     * forward pass at 128 into 512 neurons) and Aᵀ·B products such as a conv layer's Wᵀ·δ, whose parts of rows
-     * would each pack all of B. A 1024³ A·B split by rows ran at 345 GFLOP/s, in column items at 371 (two
-     * threads, Zen 5, 512 bits, medians of 21 rounds alternating).
+     * thread: products of few rows (a mini-batch's forward pass at 128 into 512 neurons, BP2, a conv layer's
+     * W · cols), A·B products of many columns, whose parts of rows would each pack all of a wide B (a 1024³ A·B
+     * split by rows ran at 345 GFLOP/s, in column items at 371: two threads, Zen 5, 512 bits, medians of 21
+     * rounds alternating), and Aᵀ·B products such as a conv layer's Wᵀ·δ.
      */
     private static boolean byColumns(ComputeJob.Op op, int m, int n) {
         if (op == ComputeJob.Op.ATB_ROWS
                 || (op == ComputeJob.Op.ABT && (abtByColumnParts(m, n) || abtSwapsForPanels(m, n)))) {
             return false;
         }
-        return n >= 2 * COLUMN_ITEM_UNIT
-                && (op == ComputeJob.Op.ATB || op == ComputeJob.Op.AB || m < COLUMN_ITEMS_BELOW_ROWS);
+        return n >= 2 * COLUMN_ITEM_UNIT && (op == ComputeJob.Op.ATB || m < COLUMN_ITEMS_BELOW_ROWS
+                || op == ComputeJob.Op.AB && n >= COLUMN_ITEMS_BELOW_ROWS);
     }
 
     /**

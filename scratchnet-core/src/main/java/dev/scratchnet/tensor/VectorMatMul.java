@@ -35,8 +35,9 @@ final class VectorMatMul implements MatMul {
     /**
      * A product deeper than {@value #KC} adds each block's sums into C; where C is larger than the level-2
      * cache, it came back from the level-3 cache (shared with the machine's other tenants) once per block. So
-     * such a product goes a stretch of columns at a time, all of k for each, the stretch of C this small,
-     * so that it stays in the level-2 cache between blocks. Each element's sums are the same, in the same order.
+     * such a product goes a stretch of columns at a time, all of k for each: as many whole panels as keep the
+     * stretch of C within this size (one panel at least), so that it stays in the level-2 cache between blocks.
+     * Each element's sums are the same, in the same order.
      */
     private static final int C_CHUNK_BYTES = 512 * 1024;
     /** A·Bᵀ with fewer rows than this uses dot products (no packing). */
@@ -150,6 +151,7 @@ final class VectorMatMul implements MatMul {
                             int rowFrom, int rowTo, int colFrom, int colTo, int k, float alpha, boolean accumulate,
                             Compute.Parts done) {
         int blocks = (k + KC - 1) / KC;
+        // done takes whole rows, finished only once all of their columns have had the last block of k
         int chunk = done == null && blocks > 1 ? columnChunk(rowTo - rowFrom) : colTo - colFrom;
         Scratch s = scratch.get();
         for (int j0 = colFrom; j0 < colTo; j0 += chunk) {
@@ -323,19 +325,18 @@ final class VectorMatMul implements MatMul {
     }
 
     /**
-     * C += α·(four rows of A times one packed panel), for {@code quads} fours of rows one after the other, A
-     * read down its columns (a[ai + r + p·ps]): eight accumulators, then α·sum + C straight from the registers,
-     * the very operations of {@link #merge}. When k
-     * is a mini-batch of 10, adding into C costs about as much as the sums, and skipping the tile buffer's
-     * round trip paid (with three rows at first: [784,100,10] at mini-batch 10 trained 20,000 examples in 100
-     * against 128 ms and 102 against 122 ms; Zen 5, 512 bits). Four rows, not three: each packed vector of B
-     * loaded serves eight multiply-adds instead of six, and eight independent sums hide the multiply-add's
-     * latency over the ten steps of k (docs/backpropagation.md, "The products"). About 46 vector operations;
-     * six rows (twelve accumulators, about 70) were faster still but past the size at which C2 has boxed
-     * vectors on JDK 17 (see {@link #tile6}). At 32 and 128 deep, B reloaded for every few rows cost more than
-     * the buffer saved. One call runs {@code quads} such tiles down the panel: at ten steps of k a tile is
-     * about as short as the call that starts it ([784,100,10] at mini-batch 10 trained its rounds in 0.97 and
-     * 0.92 of the time it took with a call per tile; Zen 5, 512 bits).
+     * C += α·(four rows of A times one packed panel), for {@code quads} fours of rows one after the other, A read
+     * down its columns (a[ai + r + p·ps]): eight accumulators, then α·sum + C straight from the registers, the very
+     * operations of {@link #merge}. When k is a mini-batch of 10, adding into C costs about as much as the sums,
+     * and skipping the tile buffer's round trip paid (with three rows at first: [784,100,10] at mini-batch 10
+     * trained 20,000 examples in 100 against 128 ms and 102 against 122 ms; Zen 5, 512 bits). Four rows, not three:
+     * each packed vector of B loaded serves eight multiply-adds instead of six, and eight independent sums hide the
+     * multiply-add's latency over the ten steps of k (docs/backpropagation.md, "The products"). About 46 vector
+     * operations; six rows (twelve accumulators, about 70) were faster still but past the size at which C2 has
+     * boxed vectors on JDK 17 (see {@link #tile6}). At 32 and 128 deep, B reloaded for every few rows cost more
+     * than the buffer saved. One call runs {@code quads} such tiles down the panel: at ten steps of k a tile is
+     * about as short as the call that starts it ([784,100,10] at mini-batch 10 trained its rounds in 0.97 and 0.92
+     * of the time it took with a call per tile; Zen 5, 512 bits).
      */
     private static void tile4Add(float[] a, int ai, int ps, float[] bp, int bi, int kc, float[] c, int ci, int crs,
                                  float alpha, int quads) {
