@@ -12,17 +12,17 @@ import java.util.concurrent.locks.LockSupport;
  * each thread taking the next item not yet taken and packing only its own columns of B. Other products are split
  * into one part per thread: by columns (on multiples of 4) for an A·Bᵀ of too few rows to pack, one of many more
  * columns than rows (the forward pass at mini-batch 32, x·Wᵀ with W of 512 rows) and an A·B of few rows; by rows
- * otherwise, which includes a mini-batch's A·Bᵀ computed as Cᵀ = B·Aᵀ so that its examples fill whole panels ({@link
- * #abtSwapsForPanels}: x·Wᵀ at mini-batch 128 with 100 neurons). A dense layer's weight gradient ({@link
- * #weightGradient}) is split by rows at the boundaries of its forward product's columns (in column items where that
- * product is split by examples, unless it hands its rows to an optimizer's update): each thread reads in the forward
- * pass at mini-batch 10 or 32 the rows of W that it updated in the last step, still in its core's cache (unless the
- * caller took over a late worker's part); with column items they crossed from one core to the other on every step.
- * Small products (such as those of a mini-batch of 10's output layer) stay on the calling thread. The pool's workers
- * spin briefly, then park, and dispatching a product allocates nothing. The caller, done with its own part, also
- * runs any part that no worker has started yet (see {@link ComputeJob}). One product runs on the pool at a time; a
- * caller that finds the pool busy computes on its own thread, so sharing a Compute between threads is safe. Results
- * do not depend on the thread count (see {@link MatMul}).
+ * otherwise, which includes a mini-batch's A·Bᵀ computed as Cᵀ = B·Aᵀ so that its examples fill whole panels
+ * ({@link #abtSwapsForPanels}: x·Wᵀ at mini-batch 128 with 100 neurons). A dense layer's weight gradient
+ * ({@link #weightGradient}) is split by rows at the boundaries of its forward product's columns (in column items
+ * where that product is split by examples, unless it hands its rows to an optimizer's update): each thread reads in
+ * the forward pass at mini-batch 10 or 32 the rows of W that it updated in the last step, still in its core's cache
+ * (unless the caller took over a late worker's part); with column items they crossed from one core to the other on
+ * every step. Small products (such as those of a mini-batch of 10's output layer) stay on the calling thread. The
+ * pool's workers spin briefly, then park, and dispatching a product allocates nothing. The caller, done with its own
+ * part, also runs any part that no worker has started yet (see {@link ComputeJob}). One product runs on the pool at
+ * a time; a caller that finds the pool busy computes on its own thread, so sharing a Compute between threads is
+ * safe. Results do not depend on the thread count (see {@link MatMul}).
  */
 public final class Compute implements AutoCloseable {
 
