@@ -5,7 +5,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * The work {@link Compute} is sharing: a product split by rows or handed out in column items, or parts or
+ * The work {@link Compute} is sharing: a product split by rows or handed out in column or row items, or parts or
  * items of the caller's own work. Written by the caller, then opened to claims ({@link #open}) before it
  * publishes the pool's generation; each thread then claims its part, or items.
  *
@@ -28,6 +28,8 @@ final class ComputeJob {
     private boolean accumulate;
     /** Columns per item when the product goes out in column items, else 0. */
     private int columns;
+    /** Rows per item when the product goes out in row items ({@link #inRowItems}), else 0. */
+    private int rows;
     private Compute.Parts work;
     /** What a weight gradient hands its finished rows to, or null. */
     private Compute.Parts done;
@@ -60,11 +62,19 @@ final class ComputeJob {
         this.parts = parts;
         this.failure = null;
         this.firstItem = 0;
+        this.rows = 0;
         this.units = columns > 0 ? (n + columns - 1) / columns : parts;
+    }
+
+    /** The product just set goes out in items of {@code rows} rows of C instead. */
+    void inRowItems(int rows) {
+        this.rows = rows;
+        this.units = (m + rows - 1) / rows;
     }
 
     void setParts(Compute.Parts parts, int count, int threads) {
         this.columns = 0;
+        this.rows = 0;
         this.op = Op.PARTS;
         this.work = parts;
         this.m = count;
@@ -124,7 +134,7 @@ final class ComputeJob {
     }
 
     private boolean items() {
-        return op == Op.ITEMS || columns > 0;
+        return op == Op.ITEMS || columns > 0 || rows > 0;
     }
 
     /**
@@ -150,6 +160,9 @@ final class ComputeJob {
             } else if (columns > 0) {
                 int from = unit * columns;
                 columns(kernel, from, Math.min(n, from + columns));
+            } else if (rows > 0) {
+                int from = unit * rows;
+                compute(kernel, op, a, b, c, from, Math.min(m, from + rows), m, n, k, alpha, accumulate, done);
             } else if (op == Op.ABT && Compute.abtByColumnParts(m, n)) {
                 // By columns, on multiples of 4 to keep the kernel's tiles: the rows of W a thread reads are
                 // the rows it updates in the weight gradient Aᵀ·B, split by rows at the same boundaries.

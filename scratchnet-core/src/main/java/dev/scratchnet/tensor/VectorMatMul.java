@@ -48,7 +48,7 @@ final class VectorMatMul implements MatMul {
      * mini-batch A is packed instead, once per thread ({@link Compute} splits such a product by columns);
      * its sums go into C transposed. The same multiply-adds in the same order, so the same bits. So is a
      * mini-batch whose examples fill whole panels where the layer's neurons do not
-     * ({@link Compute#abtSwapsForPanels}; split by rows, each thread packing its own examples).
+     * ({@link Compute#abtSwapsForPanels}; in row items of 32 examples, each thread packing the examples it takes).
      */
     private static final int SWAP_MIN_RATIO = Compute.SWAP_MIN_RATIO;
     /**
