@@ -57,7 +57,10 @@ public final class Compute implements AutoCloseable {
      * many columns and Aᵀ·B products of any height.
      */
     static final int COLUMN_ITEMS_BELOW_ROWS = 256;
-    /** Column items are multiples of this many columns: whole packed panels at 256 and 512 bits (NR = 16, 32). */
+    /**
+     * Column items are multiples of this many columns, and row items this many rows: whole packed panels at 256
+     * and 512 bits (NR = 16, 32).
+     */
     static final int COLUMN_ITEM_UNIT = 32;
     private static final long SPIN_NANOS = 200_000;
 
@@ -247,7 +250,7 @@ public final class Compute implements AutoCloseable {
     /**
      * Whether a shared product goes out in column items (each thread taking the next range of columns of C
      * not yet taken, and packing only those columns of B) rather than one range of rows or columns per
-     * thread: products of few rows (a mini-batch's forward pass at 128 into 512 neurons, BP2, a conv layer's
+     * thread (or row items, {@link #abtSwapsForPanels}): products of few rows (a mini-batch's forward pass at 128 into 512 neurons, BP2, a conv layer's
      * W · cols), A·B products of many columns, whose parts of rows would each pack all of a wide B (a 1024³ A·B
      * split by rows ran at 345 GFLOP/s, in column items at 371: two threads, Zen 5, 512 bits, medians of 21
      * rounds alternating), and Aᵀ·B products such as a conv layer's Wᵀ·δ.
